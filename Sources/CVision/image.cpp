@@ -1,0 +1,171 @@
+#include "CVision.h"
+#include "internal.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+using cvision::set_message;
+
+namespace {
+
+// Reads width and height from the file header so that a huge image is refused before OpenCV
+// allocates memory for it. Returns false when the format is not one we can sniff; the decoder's
+// own limit (OPENCV_IO_MAX_IMAGE_PIXELS) still applies then.
+bool sniff_dimensions(const std::vector<unsigned char> &b, int64_t &w, int64_t &h) {
+    auto be16 = [&](size_t i) { return (int64_t(b[i]) << 8) | b[i + 1]; };
+    auto be32 = [&](size_t i) { return (be16(i) << 16) | be16(i + 2); };
+    auto le16 = [&](size_t i) { return int64_t(b[i]) | (int64_t(b[i + 1]) << 8); };
+    auto le32 = [&](size_t i) { return le16(i) | (le16(i + 2) << 16); };
+    const size_t n = b.size();
+    if (n >= 24 && std::memcmp(b.data(), "\x89PNG\r\n\x1a\n", 8) == 0) {
+        w = be32(16); h = be32(20); return true;
+    }
+    if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
+        w = le32(18); h = std::abs(int32_t(le32(22))); return true;
+    }
+    if (n >= 30 && std::memcmp(b.data(), "RIFF", 4) == 0 && std::memcmp(b.data() + 8, "WEBP", 4) == 0) {
+        if (std::memcmp(b.data() + 12, "VP8X", 4) == 0) {
+            w = 1 + (int64_t(b[24]) | int64_t(b[25]) << 8 | int64_t(b[26]) << 16);
+            h = 1 + (int64_t(b[27]) | int64_t(b[28]) << 8 | int64_t(b[29]) << 16);
+            return true;
+        }
+        if (std::memcmp(b.data() + 12, "VP8L", 4) == 0 && n >= 25) {
+            uint32_t bits = uint32_t(b[21]) | uint32_t(b[22]) << 8 | uint32_t(b[23]) << 16 | uint32_t(b[24]) << 24;
+            w = 1 + (bits & 0x3FFF); h = 1 + ((bits >> 14) & 0x3FFF); return true;
+        }
+        if (std::memcmp(b.data() + 12, "VP8 ", 4) == 0) {
+            w = le16(26) & 0x3FFF; h = le16(28) & 0x3FFF; return true;
+        }
+        return false;
+    }
+    if (n >= 4 && b[0] == 0xFF && b[1] == 0xD8) {
+        // Walk JPEG segments to the first start-of-frame marker.
+        size_t i = 2;
+        while (i + 9 < n) {
+            if (b[i] != 0xFF) return false;
+            unsigned char marker = b[i + 1];
+            if (marker == 0xFF) { i++; continue; }
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                h = be16(i + 5); w = be16(i + 7); return true;
+            }
+            i += 2 + size_t(be16(i + 2));
+        }
+        return false;
+    }
+    return false;
+}
+
+}  // namespace
+
+struct cvision_image {
+    cv::Mat pixels;   // 8-bit BGR
+    int source_channels;
+};
+
+extern "C" void cvision_silence_logging(void) {
+    try {
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+    } catch (...) {
+    }
+}
+
+extern "C" cvision_status cvision_image_load(const char *path, int64_t max_pixels, cvision_image **out,
+                                             char *message, size_t message_size) {
+    if (out) *out = nullptr;
+    try {
+        cvision_silence_logging();
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR) {
+                set_message(message, message_size, "no such file");
+                return CVISION_FILE_MISSING;
+            }
+            set_message(message, message_size, std::strerror(errno));
+            return CVISION_UNREADABLE;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            set_message(message, message_size, "is a directory, not an image");
+            return CVISION_UNREADABLE;
+        }
+        std::FILE *f = std::fopen(path, "rb");
+        if (!f) {
+            set_message(message, message_size, std::strerror(errno));
+            return CVISION_UNREADABLE;
+        }
+        std::vector<unsigned char> bytes(size_t(st.st_size));
+        size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
+        bool read_error = std::ferror(f);
+        std::fclose(f);
+        if (read_error) {
+            set_message(message, message_size, "read error");
+            return CVISION_UNREADABLE;
+        }
+        bytes.resize(got);
+        if (bytes.empty()) {
+            set_message(message, message_size, "empty file (0 bytes)");
+            return CVISION_CORRUPT;
+        }
+        int64_t w = 0, h = 0;
+        if (sniff_dimensions(bytes, w, h) && w * h > max_pixels) {
+            char text[160];
+            std::snprintf(text, sizeof text, "image is %lldx%lld pixels, more than the limit of %lld",
+                          (long long)w, (long long)h, (long long)max_pixels);
+            set_message(message, message_size, text);
+            return CVISION_TOO_LARGE;
+        }
+        // libjpeg decodes a truncated JPEG into a partly grey picture with only a warning, so a
+        // JPEG must carry its end-of-image marker. Inside entropy-coded data 0xFF is always followed
+        // by 0x00 or a restart marker, so FF D9 near the end is the real end of the image.
+        if (bytes.size() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8) {
+            bool has_end = false;
+            size_t from = bytes.size() > 4096 ? bytes.size() - 4096 : 0;
+            for (size_t i = bytes.size() - 1; i > from && !has_end; --i)
+                has_end = bytes[i - 1] == 0xFF && bytes[i] == 0xD9;
+            if (!has_end) {
+                set_message(message, message_size, "truncated JPEG (no end-of-image marker)");
+                return CVISION_CORRUPT;
+            }
+        }
+        cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+        if (decoded.empty()) {
+            set_message(message, message_size, "not a readable image (corrupt, truncated or unsupported format)");
+            return CVISION_CORRUPT;
+        }
+        if (int64_t(decoded.cols) * decoded.rows > max_pixels) {
+            set_message(message, message_size, "image has more pixels than the limit");
+            return CVISION_TOO_LARGE;
+        }
+        // IMREAD_UNCHANGED keeps the channel count but skips EXIF rotation, so decode again in
+        // colour (which applies the orientation) and remember what the file held.
+        int source_channels = decoded.channels();
+        cv::Mat colour = cv::imdecode(bytes, cv::IMREAD_COLOR);
+        if (colour.empty()) {
+            set_message(message, message_size, "not a readable image (corrupt, truncated or unsupported format)");
+            return CVISION_CORRUPT;
+        }
+        auto *image = new cvision_image{colour, source_channels};
+        if (out) *out = image; else delete image;
+        return CVISION_OK;
+    } catch (const cv::Exception &e) {
+        set_message(message, message_size, "image could not be decoded");
+        return CVISION_CORRUPT;
+    } catch (const std::bad_alloc &) {
+        set_message(message, message_size, "out of memory while decoding the image");
+        return CVISION_TOO_LARGE;
+    } catch (...) {
+        set_message(message, message_size, "unexpected error while decoding the image");
+        return CVISION_INTERNAL;
+    }
+}
+
+extern "C" int cvision_image_width(const cvision_image *image) { return image ? image->pixels.cols : 0; }
+extern "C" int cvision_image_height(const cvision_image *image) { return image ? image->pixels.rows : 0; }
+extern "C" int cvision_image_source_channels(const cvision_image *image) { return image ? image->source_channels : 0; }
+extern "C" void cvision_image_free(cvision_image *image) { delete image; }

@@ -1,0 +1,34 @@
+/// The one error type of MoosicCore. Every failure a user can cause or meet is one of these cases;
+/// the `moosic` executable maps each case to its exit code and prints `moosic: error: <message>`.
+///
+/// | case | exit code | meaning |
+/// |---|---|---|
+/// | `usage` | 64 | the command line is wrong |
+/// | `invalidData` | 65 | bad input data: invalid CSV, unreadable or corrupt photo, no face found |
+/// | `fileMissing` | 66 | an input file does not exist |
+/// | `temporary` | 75 | try again later: network, rate limit beyond the wait budget, lock held |
+/// | `notAuthorised` | 77 | no login for that user, revoked refresh token, missing scope |
+/// | `configuration` | 78 | no client id, no catalog, no model |
+/// | `internalFailure` | 1 | a bug or an environment problem moosic cannot name better |
+public enum MoosicError: Error, Equatable, Sendable, CustomStringConvertible {
+    case usage(String)
+    case invalidData(String)
+    case fileMissing(path: String)
+    case temporary(String)
+    case notAuthorised(String)
+    case configuration(String)
+    case internalFailure(String)
+
+    /// The one-line message shown after `moosic: error: `.
+    public var message: String {
+        switch self {
+        case .usage(let text), .invalidData(let text), .temporary(let text),
+             .notAuthorised(let text), .configuration(let text), .internalFailure(let text):
+            return text
+        case .fileMissing(let path):
+            return "no such file: \(path)"
+        }
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import MoosicCore
+
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "Manage the local catalog of songs and their audio features.",
+        subcommands: [Import.self, Stats.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a CSV with the columns of the Spotify Tracks dataset.",
+            discussion: """
+                Every row is validated; a file with invalid rows is refused (exit 65) unless \
+                --skip-invalid. The import is one transaction: refused or interrupted, it leaves the \
+                store as it was. Importing the same file again changes nothing.
+                """
+        )
+
+        @Argument(help: "The CSV file.") var csv: String
+        @Flag(help: "Import the valid rows and report the invalid ones.") var skipInvalid = false
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func run() throws {
+            let store = try Store(environment: .resolve())
+            let progress = TerminalProgress(label: "importing \(URL(fileURLWithPath: csv).lastPathComponent)")
+            let report: CatalogImportReport
+            do {
+                report = try CatalogImporter.importFile(at: URL(fileURLWithPath: csv), into: store,
+                                                        skipInvalid: skipInvalid, progress: progress?.update)
+                progress?.finish()
+            } catch {
+                progress?.finish()
+                throw error
+            }
+            if json {
+                try Output.printJSON(ImportJSON(report))
+                return
+            }
+            print("imported \(csv): \(report.rowsRead - report.invalidRows) valid rows → "
+                  + "\(report.tracksAdded) new tracks, \(report.tracksUpdated) updated, "
+                  + "\(report.tracksUnchanged) unchanged, \(report.genreLinksAdded) new genre links")
+            if report.invalidRows > 0 {
+                print("skipped \(report.invalidRows) invalid row(s):")
+                for problem in report.problems { print("  \(problem)") }
+                if report.invalidRows > report.problems.count {
+                    print("  … and more (\(report.invalidRows) rows in all)")
+                }
+            }
+        }
+
+        struct ImportJSON: Encodable {
+            var rows_read, invalid_rows, tracks_added, tracks_updated, tracks_unchanged, genre_links_added: Int
+            var problems: [String]
+            init(_ r: CatalogImportReport) {
+                rows_read = r.rowsRead; invalid_rows = r.invalidRows; tracks_added = r.tracksAdded
+                tracks_updated = r.tracksUpdated; tracks_unchanged = r.tracksUnchanged
+                genre_links_added = r.genreLinksAdded; problems = r.problems.map(\.description)
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show how many tracks and genres the catalog holds.")
+
+        @Flag(help: "Print the statistics as JSON.") var json = false
+
+        func run() throws {
+            let stats = try Store(environment: .resolve()).catalogStats()
+            if json {
+                try Output.printJSON(stats)
+                return
+            }
+            print("tracks: \(stats.tracks)")
+            print("genres: \(stats.genres)")
+            print("tracks with an emotion score: \(stats.tracksWithEmotion)")
+            let width = stats.tracksPerGenre.map(\.genre.count).max() ?? 0
+            for entry in stats.tracksPerGenre {
+                print("  " + entry.genre.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(entry.tracks)")
+            }
+        }
+    }
+}

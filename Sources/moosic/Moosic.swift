@@ -1,0 +1,26 @@
+import ArgumentParser
+import MoosicCore
+
+/// The `moosic` command: a thin layer over MoosicCore. Each subcommand parses its options,
+/// calls the library and prints the result; errors are reported in one place (ErrorReporting).
+@main
+struct Moosic: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "moosic",
+        abstract: "Turn a face photo into a Spotify playlist that fits (or lifts) your mood.",
+        subcommands: [CatalogCommand.self]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            ErrorReporting.exit(with: error)
+        }
+    }
+}

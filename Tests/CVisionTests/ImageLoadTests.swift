@@ -1,0 +1,78 @@
+import CVision
+import Foundation
+import Testing
+
+@Suite struct ImageLoadTests {
+    static let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/photos")
+
+    struct Loaded {
+        var status: cvision_status
+        var message: String
+        var width = 0, height = 0, channels = 0
+    }
+
+    func load(_ path: String, maxPixels: Int64 = 50_000_000) -> Loaded {
+        var handle: OpaquePointer?
+        var buffer = [CChar](repeating: 0, count: 256)
+        let status = cvision_image_load(path, maxPixels, &handle, &buffer, buffer.count)
+        var result = Loaded(status: status,
+                            message: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        if let handle {
+            result.width = Int(cvision_image_width(handle))
+            result.height = Int(cvision_image_height(handle))
+            result.channels = Int(cvision_image_source_channels(handle))
+            cvision_image_free(handle)
+        }
+        return result
+    }
+
+    func scratch(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvision-\(UUID().uuidString)-\(name)")
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    @Test func loadsAFixtureJPEG() {
+        let loaded = load(Self.photos.appendingPathComponent("happy-1.jpg").path)
+        #expect(loaded.status == CVISION_OK)
+        #expect(loaded.width == 350 && loaded.height == 350)
+    }
+
+    @Test func missingFile() {
+        #expect(load("/nonexistent/face.jpg").status == CVISION_FILE_MISSING)
+    }
+
+    @Test func emptyFileIsCorrupt() throws {
+        let loaded = load(try scratch("empty.jpg", []))
+        #expect(loaded.status == CVISION_CORRUPT)
+        #expect(loaded.message.contains("0 bytes"))
+    }
+
+    @Test func textFileNamedJPEGIsCorrupt() throws {
+        #expect(load(try scratch("notes.jpg", Array("just some text\n".utf8))).status == CVISION_CORRUPT)
+    }
+
+    @Test func truncatedJPEGIsCorrupt() throws {
+        let bytes = [UInt8](try Data(contentsOf: Self.photos.appendingPathComponent("happy-1.jpg")))
+        let loaded = load(try scratch("cut.jpg", Array(bytes.prefix(bytes.count / 2))))
+        #expect(loaded.status == CVISION_CORRUPT)
+        #expect(loaded.message.contains("truncated"))
+    }
+
+    @Test func hugePNGIsRefusedBeforeDecoding() throws {
+        // A PNG header claiming 20000×20000 pixels: refused from the header, nothing allocated.
+        var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+        for value in [UInt32(20000), UInt32(20000)] {
+            bytes += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+        }
+        bytes += [8, 0, 0, 0, 0, 0, 0, 0, 0]
+        let loaded = load(try scratch("huge.png", bytes))
+        #expect(loaded.status == CVISION_TOO_LARGE)
+        #expect(loaded.message.contains("20000x20000"))
+    }
+
+    @Test func directoryIsUnreadable() {
+        #expect(load(Self.photos.path).status == CVISION_UNREADABLE)
+    }
+}

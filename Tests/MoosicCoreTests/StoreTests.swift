@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MoosicCore
+
+@Suite struct StoreTests {
+    @Test func opensWithWALForeignKeysAndAllMigrations() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(url: directory.url.appendingPathComponent("s.sqlite"))
+        let (mode, foreignKeys) = try store.database.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(mode == "wal")
+        #expect(foreignKeys == 1)
+        #expect(try store.schemaVersions() == ["v1-schema"])
+        let tables = try store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        for table in ["track", "track_genre", "user_profile", "library_playlist", "library_playlist_item",
+                      "liked_track", "mood", "generated_playlist", "refresh_run"] {
+            #expect(tables.contains(table), "missing table \(table)")
+        }
+    }
+
+    @Test func reopeningKeepsDataAndDoesNotMigrateTwice() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("s.sqlite")
+        try Store(url: url).database.write { db in
+            try db.execute(sql: "INSERT INTO user_profile (id, created_at) VALUES ('u', '2026-01-01')")
+        }
+        let reopened = try Store(url: url)
+        #expect(try reopened.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user_profile") } == 1)
+    }
+
+    @Test func foreignKeysAreEnforced() throws {
+        let store = try Store()
+        #expect(throws: DatabaseError.self) {
+            try store.database.write { db in
+                try db.execute(sql: "INSERT INTO track_genre (track_id, genre) VALUES ('nope', 'rock')")
+            }
+        }
+    }
+
+    @Test func homeResolvesFromTheEnvironment() {
+        #expect(MoosicEnvironment.resolve(["MOOSIC_HOME": "/x/m"]).home.path == "/x/m")
+        #expect(MoosicEnvironment.resolve(["XDG_DATA_HOME": "/x/d", "HOME": "/h"]).home.path == "/x/d/moosic")
+        #expect(MoosicEnvironment.resolve(["HOME": "/h"]).home.path == "/h/.local/share/moosic")
+        #expect(MoosicEnvironment.resolve(["HOME": "/h", "MOOSIC_MODELS": "/m"]).modelsDirectory?.path == "/m")
+    }
+
+    @Test func homeIsCreatedPrivate() throws {
+        let directory = try TemporaryDirectory()
+        let environment = MoosicEnvironment(home: directory.url.appendingPathComponent("home"))
+        _ = try Store(environment: environment)
+        let mode = try FileManager.default.attributesOfItem(atPath: environment.home.path)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+}
