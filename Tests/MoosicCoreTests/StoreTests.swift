@@ -56,3 +56,27 @@ import Testing
         #expect(mode == 0o700)
     }
 }
+
+@Suite struct LibraryTrackTests {
+    @Test func libraryTracksAreDistinctAcrossPlaylistsAndLikedSongs() throws {
+        let store = try Store()
+        try store.database.write { db in
+            try db.execute(sql: """
+                INSERT INTO user_profile (id, created_at) VALUES ('u', 'now'), ('other', 'now');
+                INSERT INTO library_playlist VALUES ('u', 'p1', 'P', 'u', 0, 's1', 'synced', 'now');
+                INSERT INTO library_playlist_item VALUES ('u', 'p1', 0, 'a', 'A', 'X', NULL, NULL),
+                                                         ('u', 'p1', 1, 'b', 'B', 'Y', 'QZ1', NULL);
+                INSERT INTO liked_track VALUES ('u', 'b', 'B', 'Y', 'QZ1', '2025'), ('u', 'c', 'C', 'Z', NULL, '2025'),
+                                               ('other', 'd', 'D', 'W', NULL, '2025');
+                """)
+        }
+        let tracks = try store.libraryTracks(user: "u")
+        #expect(tracks.map(\.id) == ["a", "b", "c"])
+        #expect(tracks[1].isrc == "QZ1")
+    }
+
+    @Test func aMissingModelIsAConfigurationError() {
+        let environment = MoosicEnvironment(home: URL(fileURLWithPath: "/tmp"), modelsDirectory: URL(fileURLWithPath: "/nonexistent"))
+        #expect(throws: MoosicError.self) { try environment.modelURL("song_emotion.json") }
+    }
+}

@@ -29,6 +29,21 @@ public struct MoosicEnvironment: Sendable {
 
     public var storeURL: URL { home.appendingPathComponent("moosic.sqlite") }
 
+    /// The models shipped with the build: Models/ of the source tree this binary was built from.
+    public static let shippedModelsDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Models", isDirectory: true)
+
+    /// The file of a trained model: in MOOSIC_MODELS when set, else among the shipped models.
+    /// A missing model is a configuration error (exit 78) that names where it was looked for.
+    public func modelURL(_ fileName: String) throws -> URL {
+        let url = (modelsDirectory ?? Self.shippedModelsDirectory).appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw MoosicError.configuration("model \(fileName) not found in \(url.deletingLastPathComponent().path) (set MOOSIC_MODELS to the folder that holds it)")
+        }
+        return url
+    }
+
     /// Creates the state directory with mode 0700: it will hold tokens.
     public func prepareHome() throws {
         let fm = FileManager.default

@@ -1,0 +1,1 @@
+"""Training, calibration, export and evaluation of moosic's face-mood model (P(happy) from a face crop)."""

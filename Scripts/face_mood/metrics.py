@@ -1,0 +1,72 @@
+"""Accuracy, ROC AUC, expected calibration error and temperature fitting (numpy only)."""
+import numpy as np
+
+
+def accuracy(p, y, threshold=0.5):
+    return float(np.mean((p >= threshold).astype(np.int64) == y))
+
+
+def roc_auc(score, y):
+    """Mann-Whitney AUC with ties counted as 1/2."""
+    score = np.asarray(score, dtype=np.float64)
+    y = np.asarray(y)
+    order = np.argsort(score, kind="mergesort")
+    s = score[order]
+    ranks = np.empty(len(s), dtype=np.float64)
+    i = 0
+    while i < len(s):
+        j = i
+        while j + 1 < len(s) and s[j + 1] == s[i]:
+            j += 1
+        ranks[i:j + 1] = 0.5 * (i + j) + 1.0
+        i = j + 1
+    r = np.empty_like(ranks)
+    r[order] = ranks
+    npos = int((y == 1).sum())
+    nneg = len(y) - npos
+    return float((r[y == 1].sum() - npos * (npos + 1) / 2.0) / (npos * nneg))
+
+
+def ece(p, y, bins=10):
+    """Expected calibration error over P(happy): 10 equal-width bins on [0,1], weighted |mean p - frequency of happy|."""
+    p = np.asarray(p, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    idx = np.minimum((p * bins).astype(np.int64), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.sum() * abs(p[m].mean() - y[m].mean())
+    return float(total / len(p))
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def nll(logit, y, temperature):
+    z = np.asarray(logit, dtype=np.float64) / temperature
+    # log(1+exp(-|z|)) form, stable
+    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+
+def fit_temperature(logit, y):
+    """Temperature T minimising the negative log-likelihood of sigmoid(logit / T) (golden-section on log T)."""
+    lo, hi = np.log(0.05), np.log(20.0)
+    g = (np.sqrt(5) - 1) / 2
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = nll(logit, y, np.exp(a)), nll(logit, y, np.exp(b))
+    for _ in range(100):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = nll(logit, y, np.exp(a))
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = nll(logit, y, np.exp(b))
+    return float(np.exp(0.5 * (lo + hi)))
+
+
+def summary(p, y):
+    return {"accuracy": accuracy(p, y), "auc": roc_auc(p, y), "ece": ece(p, y)}
