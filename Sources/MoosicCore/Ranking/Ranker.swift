@@ -1,0 +1,261 @@
+import Foundation
+
+/// How the playlist's emotion relates to the mood.
+public enum RankingStrategy: String, Sendable, CaseIterable, Codable {
+    /// Every pick aims at the mood score.
+    case match
+    /// Starts near the mood and rises across the playlist toward a happy target (the iso principle
+    /// of music therapy: meet the listener where they are, then move them), so a sad listener is
+    /// not handed thirty sad songs.
+    case lift
+}
+
+/// A catalog song the ranker may pick, under one of its genres.
+public struct RankingCandidate: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// Artist names joined by ";".
+    public var artists: String
+    public var genre: String
+    /// P(happy) from the song-emotion model.
+    public var emotion: Double
+    public var popularity: Int
+    /// TrackMatchKey of artist + title: the same song under another id has the same key.
+    public var matchKey: String
+
+    public init(id: String, name: String, artists: String, genre: String, emotion: Double, popularity: Int,
+                matchKey: String? = nil) {
+        self.id = id
+        self.name = name
+        self.artists = artists
+        self.genre = genre
+        self.emotion = emotion
+        self.popularity = popularity
+        self.matchKey = matchKey ?? TrackMatchKey.make(artists: artists, name: name)
+    }
+}
+
+/// A user's listening by genre: shares that sum to 1.
+public struct GenreShares: Sendable, Equatable {
+    public var shares: [(genre: String, share: Double)]
+
+    public init(_ shares: [(genre: String, share: Double)]) {
+        let total = shares.reduce(0) { $0 + max($1.share, 0) }
+        self.shares = shares.filter { $0.share > 0 }
+            .map { ($0.genre, total > 0 ? $0.share / total : 0) }
+            .sorted { $0.share != $1.share ? $0.share > $1.share : $0.genre < $1.genre }
+    }
+
+    public func share(of genre: String) -> Double { shares.first { $0.genre == genre }?.share ?? 0 }
+
+    public static func == (a: GenreShares, b: GenreShares) -> Bool {
+        a.shares.map(\.genre) == b.shares.map(\.genre) && a.shares.map(\.share) == b.shares.map(\.share)
+    }
+}
+
+/// What the ranker needs to know of the user's library: what they already have.
+public struct LibraryIndex: Sendable {
+    public var trackIDs: Set<String>
+    public var matchKeys: Set<String>
+
+    public init(tracks: [LibraryTrack]) {
+        trackIDs = Set(tracks.map(\.id))
+        matchKeys = Set(tracks.map { TrackMatchKey.make(artists: $0.artists, name: $0.name) })
+    }
+
+    public func contains(_ candidate: RankingCandidate) -> Bool {
+        trackIDs.contains(candidate.id) || matchKeys.contains(candidate.matchKey)
+    }
+}
+
+public struct RankingOptions: Sendable {
+    public var size: Int
+    public var strategy: RankingStrategy
+    public var seed: UInt64
+    /// Leave songs the user already has out of the playlist (the default): the point is discovery.
+    public var excludeLibrary: Bool
+    /// How many of the user's top genres the playlist draws from.
+    public var maxGenres: Int
+    public var maxTracksPerArtist: Int
+    /// Where `lift` ends: the emotion it rises to (or the mood, when that is already higher).
+    public var liftTarget: Double
+
+    public init(size: Int = 30, strategy: RankingStrategy = .match, seed: UInt64 = 0, excludeLibrary: Bool = true,
+                maxGenres: Int = 5, maxTracksPerArtist: Int = 2, liftTarget: Double = 0.85) {
+        self.size = size
+        self.strategy = strategy
+        self.seed = seed
+        self.excludeLibrary = excludeLibrary
+        self.maxGenres = maxGenres
+        self.maxTracksPerArtist = maxTracksPerArtist
+        self.liftTarget = liftTarget
+    }
+}
+
+/// One song of the playlist, with why it is there.
+public struct RankedPick: Sendable, Equatable {
+    public var candidate: RankingCandidate
+    /// The emotion this position aimed at.
+    public var target: Double
+    /// 1 − |emotion − target|, plus the small popularity and seed terms that ordered the choice.
+    public var score: Double
+    public var reason: String
+    public var isNewToUser: Bool
+}
+
+/// The heuristic ranker of the Moo-Sic pipeline: pure and deterministic for a seed.
+public enum Ranker {
+    /// The emotion each position aims at.
+    public static func targets(mood: Double, count: Int, strategy: RankingStrategy, liftTarget: Double) -> [Double] {
+        guard count > 0 else { return [] }
+        switch strategy {
+        case .match:
+            return Array(repeating: mood, count: count)
+        case .lift:
+            let end = max(mood, liftTarget)
+            guard count > 1 else { return [mood] }
+            return (0..<count).map { i in mood + (end - mood) * Double(i) / Double(count - 1) }
+        }
+    }
+
+    /// How many picks each of the top genres gets: proportional to the profile, by largest
+    /// remainder, over the genres that have candidates.
+    public static func quotas(profile: GenreShares, available: Set<String>, size: Int, maxGenres: Int) -> [(genre: String, count: Int)] {
+        let top = Array(profile.shares.filter { available.contains($0.genre) }.prefix(maxGenres))
+        let total = top.reduce(0) { $0 + $1.share }
+        guard total > 0, size > 0 else { return [] }
+        let exact = top.map { (genre: $0.genre, value: $0.share / total * Double(size)) }
+        var counts = exact.map { (genre: $0.genre, count: Int($0.value.rounded(.down))) }
+        let remainders = exact.enumerated().sorted { a, b in
+            let ra = a.element.value - a.element.value.rounded(.down)
+            let rb = b.element.value - b.element.value.rounded(.down)
+            return ra != rb ? ra > rb : a.offset < b.offset
+        }
+        var missing = size - counts.reduce(0) { $0 + $1.count }
+        for entry in remainders where missing > 0 {
+            counts[entry.offset].count += 1
+            missing -= 1
+        }
+        return counts.filter { $0.count > 0 }
+    }
+
+    /// Spreads genres over the positions in proportion to their quotas (smooth weighted round-robin),
+    /// so the playlist alternates genres instead of playing them in blocks.
+    static func genreSequence(_ quotas: [(genre: String, count: Int)]) -> [String] {
+        let total = quotas.reduce(0) { $0 + $1.count }
+        var current = Array(repeating: 0, count: quotas.count)
+        var left = quotas.map(\.count)
+        var sequence: [String] = []
+        for _ in 0..<total {
+            var best = -1
+            for i in quotas.indices where left[i] > 0 {
+                current[i] += quotas[i].count
+                if best < 0 || current[i] > current[best] { best = i }
+            }
+            current[best] -= total
+            left[best] -= 1
+            sequence.append(quotas[best].genre)
+        }
+        return sequence
+    }
+
+    public static func rank(mood: Double, profile: GenreShares, candidates: [RankingCandidate], library: LibraryIndex,
+                            options: RankingOptions) -> [RankedPick] {
+        var pool = options.excludeLibrary ? candidates.filter { !library.contains($0) } : candidates
+        // Deterministic order whatever order the catalog query returned.
+        pool.sort { $0.id != $1.id ? $0.id < $1.id : $0.genre < $1.genre }
+        // Artist names are split once here, not at every position.
+        var byGenre: [String: [(candidate: RankingCandidate, artists: [String])]] = [:]
+        for candidate in pool { byGenre[candidate.genre, default: []].append((candidate, artistNames(candidate.artists))) }
+
+        let quotas = quotas(profile: profile, available: Set(byGenre.keys), size: options.size, maxGenres: options.maxGenres)
+        let sequence = genreSequence(quotas)
+        let targets = targets(mood: mood, count: sequence.count, strategy: options.strategy, liftTarget: options.liftTarget)
+        let topGenrePool = quotas.flatMap { byGenre[$0.genre] ?? [] }
+
+        var usedIDs = Set<String>()
+        var usedKeys = Set<String>()
+        var perArtist: [String: Int] = [:]
+        var picks: [RankedPick] = []
+        for (position, genre) in sequence.enumerated() {
+            let target = targets[position]
+            // The genre's own candidates first; if they are used up, any of the top genres.
+            var best: (candidate: RankingCandidate, artists: [String], score: Double)?
+            for entries in [byGenre[genre] ?? [], topGenrePool] {
+                for (candidate, artists) in entries {
+                    if usedIDs.contains(candidate.id) || usedKeys.contains(candidate.matchKey) { continue }
+                    if artists.contains(where: { perArtist[$0, default: 0] >= options.maxTracksPerArtist }) { continue }
+                    let score = pickScore(candidate, target: target, seed: options.seed)
+                    if let current = best, !isBetter(candidate, score, than: current.candidate, current.score) { continue }
+                    best = (candidate, artists, score)
+                }
+                if best != nil { break }
+            }
+            guard let chosen = best else { break }
+            usedIDs.insert(chosen.candidate.id)
+            usedKeys.insert(chosen.candidate.matchKey)
+            for artist in chosen.artists { perArtist[artist, default: 0] += 1 }
+            picks.append(RankedPick(
+                candidate: chosen.candidate, target: target, score: chosen.score,
+                reason: reason(for: chosen.candidate, target: target, mood: mood, position: position,
+                               strategy: options.strategy, share: profile.share(of: chosen.candidate.genre)),
+                isNewToUser: !library.contains(chosen.candidate)))
+        }
+        return picks
+    }
+
+    /// Closeness to the target dominates; popularity and a per-seed jitter only separate songs of
+    /// nearly the same emotion (each is worth at most 0.02), so different seeds give different but
+    /// equally fitting playlists.
+    static func pickScore(_ candidate: RankingCandidate, target: Double, seed: UInt64) -> Double {
+        let closeness = 1 - abs(candidate.emotion - target)
+        let popularity = 0.02 * Double(candidate.popularity) / 100
+        let jitter = 0.02 * unitHash(seed: seed, id: candidate.id)
+        return closeness + popularity + jitter
+    }
+
+    static func isBetter(_ a: RankingCandidate, _ scoreA: Double, than b: RankingCandidate, _ scoreB: Double) -> Bool {
+        if scoreA != scoreB { return scoreA > scoreB }
+        if a.popularity != b.popularity { return a.popularity > b.popularity }
+        return a.id < b.id
+    }
+
+    static func artistNames(_ artists: String) -> [String] {
+        artists.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+
+    /// A value in [0, 1) from the seed and a track id (FNV-1a, then a SplitMix64 finaliser):
+    /// stable across runs and platforms, unlike Swift's randomly seeded Hasher.
+    static func unitHash(seed: UInt64, id: String) -> Double {
+        var h: UInt64 = 0xcbf29ce484222325 ^ seed
+        for byte in id.utf8 { h = (h ^ UInt64(byte)) &* 0x100000001b3 }
+        h = (h ^ (h >> 30)) &* 0xbf58476d1ce4e5b9
+        h = (h ^ (h >> 27)) &* 0x94d049bb133111eb
+        h ^= h >> 31
+        return Double(h >> 11) / Double(1 << 53)
+    }
+
+    static func emotionWord(_ emotion: Double) -> String {
+        switch emotion {
+        case ..<0.35: return "sad-leaning"
+        case ..<0.65: return "bittersweet"
+        default: return "happy-leaning"
+        }
+    }
+
+    static func reason(for candidate: RankingCandidate, target: Double, mood: Double, position: Int,
+                       strategy: RankingStrategy, share: Double) -> String {
+        let percent = Int((share * 100).rounded())
+        let what = "\(emotionWord(candidate.emotion)) \(candidate.genre) (emotion \(format(candidate.emotion)))"
+        let why: String
+        switch strategy {
+        case .match:
+            why = "close to your mood \(format(mood))"
+        case .lift:
+            why = position == 0 ? "meets your mood \(format(mood))" : "step \(position + 1) on the way up to \(format(target))"
+        }
+        return "\(what), \(why); \(candidate.genre) is \(percent) % of your listening"
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.2f", value) }
+}
