@@ -1,0 +1,136 @@
+import Foundation
+
+/// Where the mood comes from on this run.
+public enum MoodInput: Sendable {
+    case photo(String)
+    /// The latest stored photo mood (nightly refresh without a photo).
+    case history
+}
+
+public struct RecommendRequest: Sendable {
+    public var user: String
+    public var mood: MoodInput
+    public var options: RankingOptions
+    public var dryRun: Bool
+
+    public init(user: String, mood: MoodInput, options: RankingOptions, dryRun: Bool) {
+        self.user = user
+        self.mood = mood
+        self.options = options
+        self.dryRun = dryRun
+    }
+}
+
+/// Everything a run produced: what `moosic recommend` prints and `--json` serialises.
+public struct Recommendation: Sendable {
+    public var user: String
+    public var mood: Double
+    public var moodSource: String
+    public var photoMood: PhotoMood?
+    public var profile: ListenerProfile
+    public var picks: [RankedPick]
+    public var playlist: PublishedPlaylist?
+    public var playlistName: String
+    public var quality: PlaylistQuality
+    public var sync: LibrarySyncSummary
+    /// Things the user should know that are not errors (an old mood, a thin library).
+    public var notes: [String]
+}
+
+/// The Moo-Sic pipeline: mood → stored → library synced → genre profile → ranking → playlist written.
+/// Each stage is behind a protocol, so the same code runs online, offline and in tests.
+public struct RecommendPipeline: Sendable {
+    public var store: Store
+    public var moodReader: MoodReading
+    public var librarySync: LibrarySyncing
+    public var profiler: GenreProfiling
+    public var publisher: PlaylistPublishing
+    public var now: @Sendable () -> Date
+
+    /// A stored mood older than this is not trusted for a refresh without a photo.
+    public static let moodMaxAge: TimeInterval = 7 * 24 * 3600
+    public static let neutralMood = 0.5
+    public static let playlistName = "moosic: your mood mix"
+
+    public init(store: Store, moodReader: MoodReading, librarySync: LibrarySyncing, profiler: GenreProfiling,
+                publisher: PlaylistPublishing, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.moodReader = moodReader
+        self.librarySync = librarySync
+        self.profiler = profiler
+        self.publisher = publisher
+        self.now = now
+    }
+
+    public func run(_ request: RecommendRequest) async throws -> Recommendation {
+        var notes: [String] = []
+        let time = now()
+        try store.ensureUser(request.user, now: time)
+
+        // 1. Mood: read before any network traffic, so a bad photo fails fast and changes nothing.
+        let mood: Double
+        let source: String
+        var photoMood: PhotoMood?
+        switch request.mood {
+        case .photo(let path):
+            let reading = try moodReader.readMood(photo: path)
+            photoMood = reading
+            mood = reading.score
+            source = "photo"
+        case .history:
+            source = "history"
+            if let last = try store.latestPhotoMood(user: request.user) {
+                let age = time.timeIntervalSince(last.measuredAt)
+                if age > Self.moodMaxAge {
+                    mood = Self.neutralMood
+                    notes.append("the latest mood is \(Int(age / 86400)) days old; using a neutral 0.5 (run with --photo to update it)")
+                } else {
+                    mood = last.score
+                }
+            } else {
+                mood = Self.neutralMood
+                notes.append("no stored mood for \(request.user); using a neutral 0.5 (run with --photo once)")
+            }
+        }
+        if photoMood != nil { try store.recordMood(user: request.user, score: mood, source: source, at: time) }
+
+        // 2. Library and profile.
+        let sync = try await librarySync.syncLibrary(user: request.user, store: store)
+        notes += sync.notes
+        let library = try store.libraryTracks(user: request.user)
+        let profile = try profiler.profile(of: library, store: store)
+        if profile.tracksWithFeatures == 0 {
+            throw MoosicError.invalidData("none of \(request.user)'s \(library.count) library tracks is in the catalog, so there is no genre profile to rank by (import a larger catalog with `moosic catalog import`)")
+        }
+
+        // 3. Candidates and ranking, over the genres the catalog has.
+        let available = try store.catalogGenres()
+        let catalogProfile = GenreShares(profile.genres.shares.filter { available.contains($0.genre) })
+        let topGenres = catalogProfile.shares.prefix(request.options.maxGenres).map(\.genre)
+        let candidates = try store.rankingCandidates(genres: topGenres)
+        if candidates.isEmpty {
+            throw MoosicError.configuration("the catalog has no songs with an emotion score in \(topGenres.joined(separator: ", ")); import a catalog with the song-emotion model available")
+        }
+        let picks = Ranker.rank(mood: mood, profile: catalogProfile, candidates: candidates,
+                                library: LibraryIndex(tracks: library), options: request.options)
+        if picks.count < request.options.size {
+            notes.append("only \(picks.count) of \(request.options.size) songs fit (the catalog is small for these genres)")
+        }
+
+        // 4. Write.
+        var playlist: PublishedPlaylist?
+        if !request.dryRun {
+            let label = mood >= 0.5 ? "happy" : "sad"
+            let day = time.formatted(.iso8601.year().month().day())
+            let description = "For a \(label) mood (\(String(format: "%.2f", mood))), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
+            let uris = picks.map { "spotify:track:\($0.candidate.id)" }
+            let published = try await publisher.publish(user: request.user, name: Self.playlistName,
+                                                        description: description, trackURIs: uris, store: store)
+            try store.saveGeneratedPlaylist(user: request.user, playlist: published, mood: mood, picks: picks, now: time)
+            playlist = published
+        }
+        return Recommendation(user: request.user, mood: mood, moodSource: source, photoMood: photoMood, profile: profile,
+                              picks: picks, playlist: playlist, playlistName: Self.playlistName,
+                              quality: PlaylistQuality.measure(picks, profile: catalogProfile), sync: sync, notes: notes)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// The store's side of the recommend pipeline: users, moods, candidates, generated playlists, runs.
+extension Store {
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+            .timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    static func date(_ timestamp: String) -> Date? {
+        try? Date(timestamp, strategy: .iso8601)
+    }
+
+    /// Creates the user's profile row if it is not there yet.
+    public func ensureUser(_ id: String, displayName: String? = nil, now: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO user_profile (id, display_name, created_at) VALUES (?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET display_name = COALESCE(excluded.display_name, user_profile.display_name)
+                """, arguments: [id, displayName, Self.timestamp(now)])
+        }
+    }
+
+    public func recordMood(user: String, score: Double, source: String, at date: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO mood (user_id, measured_at, score, source) VALUES (?, ?, ?, ?)",
+                           arguments: [user, Self.timestamp(date), score, source])
+        }
+    }
+
+    /// The latest mood read from a photo for this user, with when it was measured.
+    public func latestPhotoMood(user: String) throws -> (score: Double, measuredAt: Date)? {
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT score, measured_at FROM mood WHERE user_id = ? AND source = 'photo'
+                ORDER BY measured_at DESC, id DESC LIMIT 1
+                """, arguments: [user]) else { return nil }
+            guard let date = Self.date(row["measured_at"]) else { return nil }
+            return (row["score"], date)
+        }
+    }
+
+    /// Catalog songs of these genres that have an emotion score, one entry per (song, genre).
+    public func rankingCandidates(genres: [String]) throws -> [RankingCandidate] {
+        guard !genres.isEmpty else { return [] }
+        return try database.read { db in
+            let placeholders = Array(repeating: "?", count: genres.count).joined(separator: ",")
+            return try Row.fetchAll(db, sql: """
+                SELECT t.id, t.name, t.artists, g.genre, t.emotion, t.popularity, t.match_key
+                FROM track_genre g JOIN track t ON t.id = g.track_id
+                WHERE g.genre IN (\(placeholders)) AND t.emotion IS NOT NULL
+                """, arguments: StatementArguments(genres)).map { row in
+                RankingCandidate(id: row["id"], name: row["name"], artists: row["artists"], genre: row["genre"],
+                                 emotion: row["emotion"], popularity: row["popularity"], matchKey: row["match_key"])
+            }
+        }
+    }
+
+    /// The genres the catalog has songs for.
+    public func catalogGenres() throws -> Set<String> {
+        try database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT genre FROM track_genre")) }
+    }
+
+    public func tracksWithoutEmotion() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track WHERE emotion IS NULL") ?? 0 }
+    }
+
+    /// The id of the user's moosic playlist, if one was written before.
+    public func generatedPlaylistID(user: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT spotify_id FROM generated_playlist WHERE user_id = ?", arguments: [user])
+        }
+    }
+
+    /// Records the playlist as written, replacing what was recorded for this user before.
+    public func saveGeneratedPlaylist(user: String, playlist: PublishedPlaylist, mood: Double, picks: [RankedPick],
+                                      snapshotID: String? = nil, now: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO generated_playlist (user_id, spotify_id, name, url, snapshot_id, mood, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(user_id) DO UPDATE SET spotify_id = excluded.spotify_id, name = excluded.name,
+                    url = excluded.url, snapshot_id = excluded.snapshot_id, mood = excluded.mood,
+                    updated_at = excluded.updated_at
+                """, arguments: [user, playlist.id, playlist.name, playlist.url, snapshotID, mood, Self.timestamp(now)])
+            try db.execute(sql: "DELETE FROM generated_playlist_track WHERE user_id = ?", arguments: [user])
+            for (position, pick) in picks.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO generated_playlist_track (user_id, position, track_id, emotion, score, reason)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [user, position, pick.candidate.id, pick.candidate.emotion, pick.score, pick.reason])
+            }
+        }
+    }
+
+    /// The track ids of the user's moosic playlist as last written.
+    public func generatedPlaylistTracks(user: String) throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT track_id FROM generated_playlist_track WHERE user_id = ? ORDER BY position",
+                                arguments: [user])
+        }
+    }
+
+    /// Starts a refresh run record; finish it with `finishRefreshRun`.
+    public func startRefreshRun(user: String, now: Date = Date()) throws -> Int64 {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO refresh_run (user_id, started_at, outcome) VALUES (?, ?, 'running')",
+                           arguments: [user, Self.timestamp(now)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRefreshRun(_ id: Int64, mood: Double?, moodSource: String?, trackCount: Int?, outcome: String,
+                                 message: String?, now: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: """
+                UPDATE refresh_run SET finished_at = ?, mood = ?, mood_source = ?, track_count = ?, outcome = ?, message = ?
+                WHERE id = ?
+                """, arguments: [Self.timestamp(now), mood, moodSource, trackCount, outcome, message, id])
+        }
+    }
+
+    public struct RefreshRun: Sendable, Equatable {
+        public var user: String
+        public var outcome: String
+        public var mood: Double?
+        public var moodSource: String?
+        public var trackCount: Int?
+        public var message: String?
+    }
+
+    public func refreshRuns(user: String) throws -> [RefreshRun] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM refresh_run WHERE user_id = ? ORDER BY id", arguments: [user]).map {
+                RefreshRun(user: $0["user_id"], outcome: $0["outcome"], mood: $0["mood"], moodSource: $0["mood_source"],
+                           trackCount: $0["track_count"], message: $0["message"])
+            }
+        }
+    }
+}

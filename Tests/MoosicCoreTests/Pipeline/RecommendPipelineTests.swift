@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MoosicCore
+
+/// Stand-ins for the pipeline's stages, so these tests check the orchestration alone.
+struct FixedMood: MoodReading {
+    var score: Double
+    func readMood(photo: String) throws -> PhotoMood {
+        if photo.hasSuffix("broken.jpg") { throw MoosicError.invalidData("cannot use \(photo) as a photo") }
+        return PhotoMood(score: score, facesFound: 1, face: FaceBox(x: 1, y: 2, w: 3, h: 4), milliseconds: 5)
+    }
+}
+
+final class RecordingSync: LibrarySyncing, @unchecked Sendable {
+    private(set) var calls = 0
+    let tracks: [(id: String, name: String, artists: String)]
+    init(tracks: [(id: String, name: String, artists: String)]) { self.tracks = tracks }
+
+    func syncLibrary(user: String, store: Store) async throws -> LibrarySyncSummary {
+        calls += 1
+        try await store.database.write { db in
+            try db.execute(sql: "DELETE FROM liked_track WHERE user_id = ?", arguments: [user])
+            for t in tracks {
+                try db.execute(sql: "INSERT INTO liked_track VALUES (?, ?, ?, ?, NULL, NULL)",
+                               arguments: [user, t.id, t.name, t.artists])
+            }
+        }
+        return LibrarySyncSummary(playlists: 0, libraryTracks: tracks.count, requests: 0)
+    }
+}
+
+struct FixedProfile: GenreProfiling {
+    var shares: [(genre: String, share: Double)]
+    func profile(of library: [LibraryTrack], store: Store) throws -> ListenerProfile {
+        ListenerProfile(genres: GenreShares(shares), libraryTracks: library.count, tracksWithFeatures: library.count)
+    }
+}
+
+final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
+    private(set) var published: [[String]] = []
+    func publish(user: String, name: String, description: String, trackURIs: [String], store: Store) async throws -> PublishedPlaylist {
+        published.append(trackURIs)
+        return PublishedPlaylist(id: "local-\(user)", url: nil, name: name, created: published.count == 1)
+    }
+}
+
+@Suite struct RecommendPipelineTests {
+    let store: Store
+    let sync = RecordingSync(tracks: [("lib1", "Owned Song", "Someone")])
+    let publisher = RecordingPublisher()
+
+    init() throws {
+        store = try Store()
+        // 2 genres × 60 songs with emotion scores spread over [0, 1].
+        try store.database.write { db in
+            for genre in ["rock", "sad"] {
+                for i in 0..<60 {
+                    let id = "\(genre)\(i)"
+                    try db.execute(sql: """
+                        INSERT INTO track (id, name, artists, album, popularity, duration_ms, explicit, danceability, energy,
+                            key, loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
+                            time_signature, emotion, match_key)
+                        VALUES (?, ?, ?, 'A', ?, 1000, 0, 0.5, 0.5, 1, -5, 1, 0.1, 0.1, 0, 0.1, 0.5, 120, 4, ?, ?)
+                        """, arguments: [id, "Song \(id)", "Artist \(genre) \(i % 20)", i, Double(i) / 59,
+                                         TrackMatchKey.make(artists: "Artist \(genre) \(i % 20)", name: "Song \(id)")])
+                    try db.execute(sql: "INSERT INTO track_genre VALUES (?, ?)", arguments: [id, genre])
+                }
+            }
+        }
+    }
+
+    func pipeline(mood: Double = 0.8, now: Date = Date()) -> RecommendPipeline {
+        RecommendPipeline(store: store, moodReader: FixedMood(score: mood), librarySync: sync,
+                          profiler: FixedProfile(shares: [("rock", 0.7), ("sad", 0.3), ("jazz", 0.2)]),
+                          publisher: publisher, now: { now })
+    }
+
+    @Test func photoRunStoresTheMoodAndWritesThePlaylist() async throws {
+        let result = try await pipeline(mood: 0.8).run(
+            RecommendRequest(user: "u", mood: .photo("me.jpg"), options: RankingOptions(size: 20), dryRun: false))
+        #expect(result.mood == 0.8)
+        #expect(result.moodSource == "photo")
+        #expect(result.picks.count == 20)
+        #expect(publisher.published.count == 1)
+        #expect(publisher.published[0] == result.picks.map { "spotify:track:\($0.candidate.id)" })
+        #expect(try store.latestPhotoMood(user: "u")?.score == 0.8)
+        #expect(try store.generatedPlaylistTracks(user: "u") == result.picks.map(\.candidate.id))
+        // jazz is in the profile but not in the catalog: only catalog genres are drawn from.
+        #expect(Set(result.picks.map(\.candidate.genre)) == ["rock", "sad"])
+    }
+
+    @Test func dryRunWritesNothing() async throws {
+        let result = try await pipeline().run(
+            RecommendRequest(user: "u", mood: .photo("me.jpg"), options: RankingOptions(size: 10), dryRun: true))
+        #expect(result.playlist == nil)
+        #expect(publisher.published.isEmpty)
+        #expect(try store.generatedPlaylistID(user: "u") == nil)
+    }
+
+    @Test func aBadPhotoFailsBeforeAnySyncOrWrite() async throws {
+        await #expect(throws: MoosicError.self) {
+            try await pipeline().run(RecommendRequest(user: "u", mood: .photo("broken.jpg"),
+                                                      options: RankingOptions(size: 10), dryRun: false))
+        }
+        #expect(sync.calls == 0)
+        #expect(publisher.published.isEmpty)
+        #expect(try store.latestPhotoMood(user: "u") == nil)
+    }
+
+    @Test func historyUsesTheLatestRecentMood() async throws {
+        let now = Date()
+        try store.ensureUser("u")
+        try store.recordMood(user: "u", score: 0.2, source: "photo", at: now.addingTimeInterval(-3600))
+        let result = try await pipeline(now: now).run(
+            RecommendRequest(user: "u", mood: .history, options: RankingOptions(size: 10), dryRun: false))
+        #expect(result.mood == 0.2)
+        #expect(result.moodSource == "history")
+        #expect(result.notes.isEmpty)
+    }
+
+    @Test func historyOlderThanAWeekFallsBackToNeutralWithANote() async throws {
+        let now = Date()
+        try store.ensureUser("u")
+        try store.recordMood(user: "u", score: 0.1, source: "photo", at: now.addingTimeInterval(-8 * 86400))
+        let result = try await pipeline(now: now).run(
+            RecommendRequest(user: "u", mood: .history, options: RankingOptions(size: 10), dryRun: false))
+        #expect(result.mood == 0.5)
+        #expect(result.notes.contains { $0.contains("8 days old") })
+    }
+
+    @Test func noHistoryAtAllIsNeutralWithANote() async throws {
+        let result = try await pipeline().run(
+            RecommendRequest(user: "new", mood: .history, options: RankingOptions(size: 10), dryRun: true))
+        #expect(result.mood == 0.5)
+        #expect(result.notes.contains { $0.contains("no stored mood") })
+    }
+
+    @Test func refreshRunsAreRecorded() throws {
+        try store.ensureUser("u")
+        let id = try store.startRefreshRun(user: "u")
+        try store.finishRefreshRun(id, mood: 0.4, moodSource: "history", trackCount: 30, outcome: "ok", message: nil)
+        #expect(try store.refreshRuns(user: "u") == [Store.RefreshRun(user: "u", outcome: "ok", mood: 0.4,
+                                                                       moodSource: "history", trackCount: 30, message: nil)])
+    }
+
+    @Test func aSecondLockOnTheSameFileIsRefusedAtOnce() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("refresh.lock").path
+        let first = try FileLock(path: path, busyMessage: "another refresh is running")
+        #expect(throws: MoosicError.temporary("another refresh is running")) {
+            try FileLock(path: path, busyMessage: "another refresh is running")
+        }
+        withExtendedLifetime(first) {}
+    }
+}
