@@ -1,0 +1,104 @@
+import Foundation
+import MoosicCore
+
+/// The JSON of `recommend` and `refresh` (../shared/moosic-cli.md), plus added keys
+/// (`strategy`, `quality`, `notes`, `sync`).
+struct RecommendationJSON: Encodable {
+    struct Mood: Encodable {
+        var score: Double
+        var label: String
+        var source: String
+        var faces_found: Int?
+        var face: FaceBox?
+    }
+    struct Genre: Encodable { var genre: String; var share: Double }
+    struct Coverage: Encodable { var library_tracks: Int; var with_features: Int }
+    struct Track: Encodable {
+        var id, uri, name, artists, genre: String
+        var emotion, score, target: Double
+        var reason: String
+    }
+    struct Playlist: Encodable {
+        var id: String?
+        var url: String?
+        var name: String
+        var created: Bool
+        var written: Bool
+        var tracks: [Track]
+    }
+    struct Sync: Encodable { var playlists: Int; var library_tracks: Int; var requests: Int }
+
+    var user: String
+    var mood: Mood
+    var strategy: String
+    var genres: [Genre]
+    var coverage: Coverage
+    var playlist: Playlist
+    var quality: PlaylistQuality
+    var sync: Sync
+    var notes: [String]
+
+    init(_ r: Recommendation, strategy: RankingStrategy) {
+        user = r.user
+        mood = Mood(score: r.mood, label: r.mood >= 0.5 ? "happy" : "sad", source: r.moodSource,
+                    faces_found: r.photoMood?.facesFound, face: r.photoMood?.face)
+        self.strategy = strategy.rawValue
+        genres = r.profile.genres.shares.prefix(10).map { Genre(genre: $0.genre, share: ($0.share * 1000).rounded() / 1000) }
+        coverage = Coverage(library_tracks: r.profile.libraryTracks, with_features: r.profile.tracksWithFeatures)
+        playlist = Playlist(
+            id: r.playlist?.id, url: r.playlist?.url, name: r.playlist?.name ?? r.playlistName,
+            created: r.playlist?.created ?? false, written: r.playlist != nil,
+            tracks: r.picks.map { p in
+                Track(id: p.candidate.id, uri: "spotify:track:\(p.candidate.id)", name: p.candidate.name,
+                      artists: p.candidate.artists.replacingOccurrences(of: ";", with: ", "), genre: p.candidate.genre,
+                      emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target), reason: p.reason)
+            })
+        quality = r.quality
+        sync = Sync(playlists: r.sync.playlists, library_tracks: r.sync.libraryTracks, requests: r.sync.requests)
+        notes = r.notes
+    }
+}
+
+private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+/// The readable form: mood, profile, then the playlist as a table.
+enum RecommendationText {
+    static func render(_ r: Recommendation, strategy: RankingStrategy) -> String {
+        var lines: [String] = []
+        let label = r.mood >= 0.5 ? "happy" : "sad"
+        var moodLine = "mood: \(String(format: "%.2f", r.mood)) (\(label), from \(r.moodSource == "photo" ? "the photo" : "history"))"
+        if let photo = r.photoMood, photo.facesFound > 1 { moodLine += ", \(photo.facesFound) faces: the largest was used" }
+        lines.append(moodLine)
+        let top = r.profile.genres.shares.prefix(5).map { "\($0.genre) \(Int(($0.share * 100).rounded())) %" }
+        lines.append("your genres: \(top.joined(separator: ", ")) (from \(r.profile.tracksWithFeatures) of \(r.profile.libraryTracks) library tracks)")
+        if let playlist = r.playlist {
+            let verb = playlist.created ? "created" : "replaced"
+            lines.append("playlist \"\(playlist.name)\" \(verb): \(playlist.url ?? playlist.id)")
+        } else {
+            lines.append("playlist \"\(r.playlistName)\" (dry run: not written)")
+        }
+        lines.append("")
+        let header = ["#", "emotion", "genre", "artist", "title"]
+        var rows = r.picks.enumerated().map { i, p in
+            [String(i + 1), String(format: "%.2f", p.candidate.emotion), p.candidate.genre,
+             clip(p.candidate.artists.replacingOccurrences(of: ";", with: ", "), 28), clip(p.candidate.name, 40)]
+        }
+        rows.insert(header, at: 0)
+        let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        for row in rows {
+            lines.append(row.enumerated().map { c, cell in
+                c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+            }.joined(separator: "  "))
+        }
+        lines.append("")
+        let q = r.quality
+        lines.append(String(format: "%@ strategy · genre JSD %.3f · mean |emotion − target| %.3f · %d artists · %.0f %% new to you",
+                            strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.distinctArtists, q.newToUser * 100))
+        for note in r.notes { lines.append("note: \(note)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func clip(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+    }
+}
