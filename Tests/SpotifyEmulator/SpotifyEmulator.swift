@@ -185,7 +185,29 @@ public final class SpotifyEmulator: @unchecked Sendable {
         } else {
             response = Self.error(404, "Not found")
         }
+        if !dropAfter { record(request, response) }
         return dropAfter ? .dropConnection : .respond(response)
+    }
+
+    /// With SPOTIFY_EMULATOR_RECORD=<file>, every answer is appended to that file as a JSON line, for
+    /// Scripts/check-spotify-emulator.py to check against the Web API's OpenAPI description.
+    private static let recordFile = ProcessInfo.processInfo.environment["SPOTIFY_EMULATOR_RECORD"].flatMap { path -> FileHandle? in
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        return FileHandle(forWritingAtPath: path)
+    }
+    private static let recordLock = NSLock()
+
+    private func record(_ request: LoopbackRequest, _ response: HTTPResponse) {
+        guard let file = Self.recordFile else { return }
+        let body = (try? JSONSerialization.jsonObject(with: response.body)) ?? NSNull()
+        let line: [String: Any] = ["method": request.method, "path": request.path, "status": response.status,
+                                   "content_type": response.headers["content-type"] ?? "", "body": body]
+        guard var data = try? JSONSerialization.data(withJSONObject: line) else { return }
+        data.append(0x0A)
+        Self.recordLock.lock()
+        file.seekToEndOfFile()
+        file.write(data)
+        Self.recordLock.unlock()
     }
 
     private func accounts(_ request: LoopbackRequest) -> HTTPResponse {

@@ -119,6 +119,7 @@ public struct PlaylistWriter: PlaylistPublishing {
             } catch MoosicError.temporary(let message) {
                 // The answer was lost or was a 5xx: Spotify may have made the playlist anyway.
                 failures += 1
+                guard await !session.client.requester.gaveUpOnRateLimit else { throw MoosicError.temporary(message) }
                 if let found = try await findCreated(user: user, name: name, description: description) { return found }
                 guard failures < maxTries else { throw MoosicError.temporary(message) }
                 try await sleeper.sleep(seconds: 0.5 * pow(2, Double(failures - 1)))
@@ -148,19 +149,22 @@ public struct PlaylistWriter: PlaylistPublishing {
         }
         var failures = 0
         while true {
+            // The client has already retried the PUT (idempotent) as far as it should.
+            let first = try await session.client.send("PUT", "playlists/\(id)/items", json: Items(uris: batches[0]))
+            try SpotifyClient.expectSuccess(first, "PUT /playlists/{id}/items")
+            var snapshot = try? JSONDecoder().decode(SpotifySnapshot.self, from: first.body).snapshot_id
             do {
-                let first = try await session.client.send("PUT", "playlists/\(id)/items", json: Items(uris: batches[0]))
-                try SpotifyClient.expectSuccess(first, "PUT /playlists/{id}/items")
-                var snapshot = try? JSONDecoder().decode(SpotifySnapshot.self, from: first.body).snapshot_id
                 for batch in batches.dropFirst() {
                     let response = try await session.client.send("POST", "playlists/\(id)/items", json: Items(uris: batch))
                     try SpotifyClient.expectSuccess(response, "POST /playlists/{id}/items")
                     snapshot = (try? JSONDecoder().decode(SpotifySnapshot.self, from: response.body).snapshot_id) ?? snapshot
                 }
-                return snapshot ?? nil
+                return snapshot
             } catch MoosicError.temporary(let message) {
                 failures += 1
-                guard failures < maxTries else { throw MoosicError.temporary(message) }
+                guard failures < maxTries, await !session.client.requester.gaveUpOnRateLimit else {
+                    throw MoosicError.temporary(message)
+                }
                 try await sleeper.sleep(seconds: 0.5 * pow(2, Double(failures - 1)))
             }
         }

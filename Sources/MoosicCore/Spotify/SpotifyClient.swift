@@ -10,6 +10,8 @@ public actor RetryingTransport {
     private let sleeper: Sleeper
     public private(set) var requestCount = 0
     public private(set) var waitedForRateLimit: TimeInterval = 0
+    /// Set once a Retry-After went past the wait budget: nothing more should be tried this run.
+    public private(set) var gaveUpOnRateLimit = false
 
     public init(transport: HTTPTransport, configuration: SpotifyConfiguration, sleeper: Sleeper = TaskSleeper()) {
         self.transport = transport
@@ -37,7 +39,8 @@ public actor RetryingTransport {
             }
             if response.status == 429 {
                 let asked = Self.retryAfter(response)
-                guard waitedForRateLimit + asked <= configuration.waitBudget else {
+                guard !gaveUpOnRateLimit, waitedForRateLimit + asked <= configuration.waitBudget else {
+                    gaveUpOnRateLimit = true
                     throw MoosicError.temporary("Spotify is rate-limiting moosic and asked to wait \(Int(asked.rounded(.up))) s, "
                         + "beyond this run's wait budget of \(Int(configuration.waitBudget)) s; try again in \(Int(asked.rounded(.up))) s")
                 }
