@@ -192,7 +192,7 @@ public final class SpotifyEmulator: @unchecked Sendable {
     /// With SPOTIFY_EMULATOR_RECORD=<file>, every answer is appended to that file as a JSON line, for
     /// Scripts/check-spotify-emulator.py to check against the Web API's OpenAPI description.
     private static let recordFile = ProcessInfo.processInfo.environment["SPOTIFY_EMULATOR_RECORD"].flatMap { path -> FileHandle? in
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         return FileHandle(forWritingAtPath: path)
     }
     private static let recordLock = NSLock()

@@ -82,6 +82,29 @@ import SpotifyEmulator
         #expect(harness.requests("POST", "/v1/me/playlists") == 1)
     }
 
+    @Test func writesHonourRateLimitsAndRetryTheIdempotentPut() async throws {
+        let harness = try await SpotifyHarness()
+        _ = try await harness.write(try fixtureTrackURIs(5))
+        harness.emulator.inject(.rateLimit(retryAfter: 4), method: "POST", path: "/v1/playlists/*")
+        harness.emulator.inject(.dropAfterApplying, method: "PUT", path: "/v1/playlists/*")
+        harness.emulator.inject(.serverError(status: 500), method: "PUT", path: "/v1/playlists/*")
+        let uris = try fixtureTrackURIs(180, skip: 7)
+        _ = try await harness.write(uris)
+        #expect(harness.emulator.createdPlaylists().map(\.uris) == [uris])
+        #expect(await harness.sleeper.waits.contains(4))
+    }
+
+    @Test func aRateLimitBeyondTheBudgetStopsTheWriteAtOnce() async throws {
+        let harness = try await SpotifyHarness()
+        _ = try await harness.write(try fixtureTrackURIs(5))
+        harness.emulator.clearLog()
+        harness.emulator.inject(.rateLimit(retryAfter: 3600), method: "POST", path: "/v1/playlists/*", times: 10)
+        await #expect(throws: MoosicError.self) { _ = try await harness.write(try fixtureTrackURIs(150)) }
+        // One PUT, one refused POST: no replay against a rate limit that outlasts the run.
+        #expect(harness.emulator.requests.filter { $0.path.hasSuffix("/items") }.count == 2)
+        #expect(await harness.sleeper.waits.isEmpty)
+    }
+
     @Test func removedEndpointsAreNeverCalled() async throws {
         let harness = try await SpotifyHarness()
         _ = try await harness.sync()
