@@ -24,6 +24,11 @@ public struct SyncReport: Sendable, Equatable, Codable {
     public var requests = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case playlists, fetched, unchanged, forbidden, followed, items, liked, requests
+        case skippedEntries = "skipped_entries"
+    }
 }
 
 /// Copies a user's Spotify library (their own and collaborative playlists' items, Liked Songs) into

@@ -18,6 +18,12 @@ public protocol PlaylistPublishing: Sendable {
                mood: Double?) async throws -> PublishedPlaylist
 }
 
+extension PlaylistPublishing {
+    public func write(user: String, store: Store, name: String, description: String, uris: [String]) async throws -> PublishedPlaylist {
+        try await write(user: user, store: store, name: name, description: description, uris: uris, mood: nil)
+    }
+}
+
 /// One moosic playlist per user on Spotify, its id kept in the store. A stored id that Spotify
 /// answers 200 for is reused and its items replaced (PUT the first 100, POST the rest by 100);
 /// 404 means the user deleted it, so a new one is made; any other answer is an error, never a
