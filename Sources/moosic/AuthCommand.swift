@@ -20,7 +20,7 @@ struct AuthCommand: AsyncParsableCommand {
                 """
         )
 
-        @Option(help: "The port of the callback listener on 127.0.0.1 (0: any free port).") var port: UInt16 = 8888
+        @Option(help: "The port of the callback listener on 127.0.0.1 (0: any free port, for an app whose redirect URI is registered without a port).") var port: UInt16 = 8888
         @Flag(help: "Only print the authorize URL; do not open a browser.") var noBrowser = false
 
         func run() async throws {

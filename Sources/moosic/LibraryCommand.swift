@@ -34,7 +34,7 @@ struct LibraryCommand: AsyncParsableCommand {
                 return
             }
             print("synced \(user): \(report.playlists) playlists (\(report.fetched) fetched, \(report.unchanged) unchanged, "
-                  + "\(report.followed) followed, \(report.forbidden) refused by Spotify), \(report.items) playlist items, "
+                  + "\(report.followed) followed, \(report.forbidden) refused by Spotify), \(report.items) playlist items fetched, "
                   + "\(report.liked) liked songs, \(report.requests) requests")
         }
     }

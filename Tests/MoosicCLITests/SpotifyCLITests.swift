@@ -58,6 +58,13 @@ import Testing
         let status = try run(["auth", "status"])
         #expect(status.status == 0)
         #expect(status.stdout.hasPrefix("moosicdemo (Moosic Demo): logged in "))
+        struct StatusJSON: Decodable {
+            struct User: Decodable { var user: String; var token_age_seconds: Int; var expires_in_seconds: Int }
+            var users: [User]
+        }
+        let statusJSON = try JSONDecoder().decode(StatusJSON.self, from: Data(try run(["auth", "status", "--json"]).stdout.utf8))
+        #expect(statusJSON.users.map(\.user) == ["moosicdemo"])
+        #expect(statusJSON.users[0].token_age_seconds < 60 && statusJSON.users[0].expires_in_seconds > 3000)
 
         let first = try run(["library", "sync", "--user", "moosicdemo", "--json"])
         #expect(first.status == 0, "\(first.stderr)")
@@ -81,6 +88,7 @@ import Testing
         #expect(patient.status == 0, "\(patient.stderr)")
         #expect(Date().timeIntervalSince(started) >= 1)
         #expect(patient.stdout.contains("151 liked songs"))
+        #expect(emulator.issuedTokens.count == 3) // the login's two, the refreshed access token
 
         // Beyond the wait budget: exit 75 at once, saying how long Spotify asked for.
         emulator.inject(.rateLimit(retryAfter: 500), path: "/v1/me/playlists")

@@ -26,9 +26,13 @@ public final class SpotifyEmulator: @unchecked Sendable {
     public let clientID = "moosic-emulator-client"
     public let userID: String
     /// Seconds an issued access token lives.
-    public var accessTokenLifetime = 3600
-    /// Answer refreshes without a new refresh token (Spotify may do either).
-    public var rotateRefreshTokens = false
+    private let accessTokenLifetime = 3600
+    /// Whether a refresh answer carries a new refresh token (Spotify may or may not rotate it).
+    public var rotateRefreshTokens: Bool {
+        get { locked { rotating } }
+        set { locked { rotating = newValue } }
+    }
+    private var rotating = false
 
     private struct Playlist {
         var object: [String: Any]
@@ -246,7 +250,7 @@ public final class SpotifyEmulator: @unchecked Sendable {
                 guard let token = form["refresh_token"], refreshTokens.contains(token), !revoked.contains(token) else {
                     return Self.oauthError(400, "invalid_grant")
                 }
-                return issueTokens(refresh: rotateRefreshTokens)
+                return issueTokens(refresh: rotating)
             default:
                 return Self.oauthError(400, "unsupported_grant_type")
             }

@@ -55,7 +55,8 @@ public struct SpotifyConfiguration: Sendable {
     /// The exit-78 message when no client id is configured.
     public static func missingClientIDMessage(redirectURI: String) -> String {
         "no Spotify client id: create an app at https://developer.spotify.com/dashboard (Web API), "
-            + "add the redirect URI \(redirectURI) in its settings, then set MOOSIC_CLIENT_ID to the app's client id"
+            + "add the redirect URI \(redirectURI) in its settings (http://127.0.0.1/callback, without a port, allows any "
+            + "port, e.g. --port 0), then set MOOSIC_CLIENT_ID to the app's client id"
     }
 }
 

@@ -93,6 +93,17 @@ import SpotifyEmulator
         #expect(harness.requests("POST", "/accounts/api/token") == 2)
     }
 
+    @Test func aRotatedRefreshTokenReplacesTheOldOne() async throws {
+        let harness = try await SpotifyHarness()
+        let before = try #require(try TokenStore(environment: harness.environment).tokens(for: fixtureUser))
+        harness.emulator.rotateRefreshTokens = true
+        harness.emulator.expireAccessTokens()
+        _ = try await harness.sync()
+        let after = try #require(try TokenStore(environment: harness.environment).tokens(for: fixtureUser))
+        #expect(after.refreshToken != before.refreshToken)
+        #expect(harness.emulator.issuedTokens.contains(after.refreshToken))
+    }
+
     @Test func theTokenIsRefreshedBeforeItExpires() async throws {
         let harness = try await SpotifyHarness()
         let inTwoHours = Date().addingTimeInterval(7200)
