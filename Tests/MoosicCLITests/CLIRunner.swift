@@ -69,10 +69,12 @@ struct CLIRunner {
         let process = Process()
         private let lock = NSLock()
         private var out = Data(), err = Data()
+        private var pipes: [(Pipe, Bool)] = []
 
         fileprivate init() {}
 
         fileprivate func collect(_ pipe: Pipe, intoErr: Bool) {
+            pipes.append((pipe, intoErr))
             pipe.fileHandleForReading.readabilityHandler = { [self] handle in
                 let data = handle.availableData
                 lock.lock()
@@ -100,8 +102,14 @@ struct CLIRunner {
 
         func wait() -> Result {
             process.waitUntilExit()
-            // Let the readability handlers drain what is left in the pipes.
-            Thread.sleep(forTimeInterval: 0.1)
+            // Stop the handlers, then take what is left in the pipes.
+            for (pipe, intoErr) in pipes {
+                pipe.fileHandleForReading.readabilityHandler = nil
+                let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+                lock.lock()
+                if intoErr { err.append(rest) } else { out.append(rest) }
+                lock.unlock()
+            }
             lock.lock()
             defer { lock.unlock() }
             return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),

@@ -55,7 +55,6 @@ public struct PlaylistWriter: PlaylistPublishing {
         try Self.validate(uris)
         let client = session.client
         let timestamp = ISO8601DateFormatter().string(from: now())
-        try store.ensureUser(user, at: timestamp)
 
         var target: (id: String, url: String?)?
         var created = false
@@ -77,6 +76,7 @@ public struct PlaylistWriter: PlaylistPublishing {
             target = made
             created = true
             try await store.database.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO user_profile (id, created_at) VALUES (?, ?)", arguments: [user, timestamp])
                 try db.execute(sql: """
                     INSERT INTO generated_playlist (user_id, spotify_id, name, url, updated_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(user_id) DO UPDATE SET spotify_id = excluded.spotify_id, name = excluded.name,
@@ -109,6 +109,9 @@ public struct PlaylistWriter: PlaylistPublishing {
            let found = try await findCreated(user: user, name: pending.name, description: pending.description) {
             return found
         }
+        // A request that needs the login before anything is written: a revoked login fails here (77)
+        // and leaves the store as it was.
+        _ = try await session.client.get("me", as: SpotifyUser.self)
         try await store.database.write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO spotify_pending_playlist (user_id, name, description, started_at) VALUES (?, ?, ?, ?)
@@ -190,7 +193,6 @@ public struct LocalPlaylistWriter: PlaylistPublishing {
                       mood: Double? = nil) async throws -> PublishedPlaylist {
         try PlaylistWriter.validate(uris)
         let timestamp = ISO8601DateFormatter().string(from: now())
-        try store.ensureUser(user, at: timestamp)
         let created = try store.generatedPlaylistID(user: user) == nil
         let id = Self.idPrefix + user
         try store.recordGeneratedPlaylist(user: user, id: id, name: name, url: nil, snapshot: nil, mood: mood,
@@ -200,12 +202,6 @@ public struct LocalPlaylistWriter: PlaylistPublishing {
 }
 
 extension Store {
-    func ensureUser(_ user: String, at timestamp: String) throws {
-        try database.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO user_profile (id, created_at) VALUES (?, ?)", arguments: [user, timestamp])
-        }
-    }
-
     /// The id of the user's moosic playlist (a Spotify id, or `local:<user>` when written offline).
     public func generatedPlaylistID(user: String) throws -> String? {
         try database.read { db in
@@ -231,6 +227,7 @@ extension Store {
     func recordGeneratedPlaylist(user: String, id: String, name: String, url: String?, snapshot: String?, mood: Double?,
                                  uris: [String], at timestamp: String) throws {
         try database.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO user_profile (id, created_at) VALUES (?, ?)", arguments: [user, timestamp])
             try db.execute(sql: """
                 INSERT INTO generated_playlist (user_id, spotify_id, name, url, snapshot_id, mood, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(user_id) DO UPDATE SET spotify_id = excluded.spotify_id, name = excluded.name, url = excluded.url,

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import MoosicCore
 import SpotifyEmulator
@@ -130,8 +131,11 @@ import SpotifyEmulator
             _ = try await harness.write(try fixtureTrackURIs(3))
             Issue.record("write succeeded with a revoked refresh token")
         } catch MoosicError.notAuthorised {}
-        #expect(try harness.store.libraryTracks(user: fixtureUser).isEmpty)
-        #expect(try harness.store.generatedPlaylistID(user: fixtureUser) == nil)
+        let rows = try await harness.store.database.read { db in
+            try ["user_profile", "library_playlist", "liked_track", "generated_playlist", "spotify_pending_playlist"]
+                .map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)")! }
+        }
+        #expect(rows == [0, 0, 0, 0, 0])
         #expect(harness.emulator.createdPlaylists().isEmpty)
     }
 
