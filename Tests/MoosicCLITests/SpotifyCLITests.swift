@@ -129,6 +129,89 @@ import Testing
         #expect(try run(["auth", "logout", "--user", "moosicdemo"]).status == 77)
     }
 
+    struct WriteJSON: Decodable { var id: String; var created: Bool; var track_count: Int }
+
+    @Test func writesCreateReplaceInBatchesAndARunCutOffIsRepairedByTheNext() async throws {
+        var outputs: [CLIRunner.Result] = [try await login()]
+        #expect(outputs[0].status == 0)
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        func write(_ uris: [String], description: String = "moosic · happy (0.80) · 2026-11-22") throws -> CLIRunner.Result {
+            let file = home.appendingPathComponent("uris-\(UUID().uuidString).txt")
+            try Data(uris.joined(separator: "\n").utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let result = try cli.run(["playlist", "write", "--user", "moosicdemo", "--name", "moosic for moosicdemo",
+                                      "--description", description, "--uris-file", file.path, "--json"],
+                                     environment: emulator.environment)
+            outputs.append(result)
+            return result
+        }
+        let tracks = emulator.fixtureTrackURIs
+
+        // First write: one new playlist.
+        let first = try write(Array(tracks[0..<30]))
+        #expect(first.status == 0, "\(first.stderr)")
+        let made = try JSONDecoder().decode(WriteJSON.self, from: Data(first.stdout.utf8))
+        #expect(made.created && made.track_count == 30)
+        #expect(emulator.createdPlaylists().map(\.uris) == [Array(tracks[0..<30])])
+
+        // Second write, 250 tracks: the same playlist, replaced (not appended) in 3 batches.
+        emulator.clearLog()
+        let big = Array(tracks[40..<290])
+        let second = try write(big, description: "moosic · sad (0.30) · 2026-11-23")
+        #expect(second.status == 0, "\(second.stderr)")
+        let replaced = try JSONDecoder().decode(WriteJSON.self, from: Data(second.stdout.utf8))
+        #expect(!replaced.created && replaced.id == made.id)
+        #expect(emulator.requests.filter { $0.method == "PUT" && $0.path.hasSuffix("/items") }.count == 1)
+        #expect(emulator.requests.filter { $0.method == "POST" && $0.path.hasSuffix("/items") }.count == 2)
+        #expect(emulator.createdPlaylists().map(\.uris) == [big])
+        #expect(emulator.createdPlaylists().first?.description == "moosic · sad (0.30) · 2026-11-23")
+
+        // A connection dropped after Spotify applied a batch: repaired within the run.
+        emulator.inject(.dropAfterApplying, method: "POST", path: "/v1/playlists/*")
+        let dropped = try write(Array(tracks[100..<260]))
+        #expect(dropped.status == 0, "\(dropped.stderr)")
+        #expect(emulator.createdPlaylists().map(\.uris) == [Array(tracks[100..<260])])
+
+        // The user deleted the playlist; the run that makes a new one is cut off: the creation is
+        // applied, its answer lost, and Spotify then rate-limits for longer than the run may wait.
+        emulator.deletePlaylist(made.id)
+        emulator.clearLog()
+        emulator.inject(.dropAfterApplying, method: "POST", path: "/v1/me/playlists")
+        emulator.inject(.rateLimit(retryAfter: 3600), method: "GET", path: "/v1/me/playlists")
+        let cut = try write(Array(tracks[0..<120]))
+        #expect(cut.status == 75)
+        #expect(cut.stderr.contains("asked to wait 3600 s"))
+        let clean = try write(Array(tracks[0..<120]), description: "moosic · happy (0.90) · 2026-11-24")
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(emulator.createdPlaylists().map(\.uris) == [Array(tracks[0..<120])])
+        #expect(emulator.requests.filter { $0.method == "POST" && $0.path == "/v1/me/playlists" }.count == 1)
+        let adopted = try JSONDecoder().decode(WriteJSON.self, from: Data(clean.stdout.utf8))
+        #expect(adopted.id == emulator.createdPlaylists().first?.id)
+
+        // A revoked login: 77, and the playlist and the store are as they were.
+        let storedBefore = try Store(environment: MoosicEnvironment(home: home)).generatedPlaylistTracks(user: "moosicdemo")
+        emulator.expireAccessTokens()
+        emulator.revokeRefreshTokens()
+        let revoked = try write(Array(tracks[0..<10]))
+        #expect(revoked.status == 77)
+        #expect(revoked.stderr.contains("run `moosic auth login` again"))
+        #expect(emulator.createdPlaylists().map(\.uris) == [Array(tracks[0..<120])])
+        #expect(try Store(environment: MoosicEnvironment(home: home)).generatedPlaylistTracks(user: "moosicdemo") == storedBefore)
+
+        let tokens = emulator.issuedTokens
+        for output in outputs {
+            for token in tokens { #expect(!output.stdout.contains(token) && !output.stderr.contains(token)) }
+        }
+    }
+
+    @Test func offlineWriteGoesToTheStore() throws {
+        let result = try cli.run(["playlist", "write", "--user", "moosicdemo", "--name", "moosic", "--offline", "--json",
+                                  "spotify:track:5SuOikwiRyPMVoIQDJUgSV"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"id\":\"local:moosicdemo\""))
+        #expect(try cli.run(["playlist", "write", "--user", "moosicdemo", "--name", "m", "--offline", "spotify:episode:x"]).status == 65)
+    }
+
     @Test func loginWithoutAClientIdExits78SayingWhatToRegister() throws {
         var environment = emulator.environment
         environment["MOOSIC_CLIENT_ID"] = ""

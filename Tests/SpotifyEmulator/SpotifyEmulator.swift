@@ -25,6 +25,8 @@ public final class SpotifyEmulator: @unchecked Sendable {
 
     public let clientID = "moosic-emulator-client"
     public let userID: String
+    /// The URIs of the distinct tracks in the fixture library, Liked Songs first.
+    public let fixtureTrackURIs: [String]
     /// Seconds an issued access token lives.
     private let accessTokenLifetime = 3600
     /// Whether a refresh answer carries a new refresh token (Spotify may or may not rotate it).
@@ -97,12 +99,15 @@ public final class SpotifyEmulator: @unchecked Sendable {
             playlists.append(Playlist(object: object, entries: entries))
         }
         liked = try pages("me-tracks-")
-        for entry in playlists.flatMap(\.entries) + liked {
+        var order: [String] = []
+        for entry in liked + playlists.flatMap(\.entries) {
             if let track = (entry["item"] ?? entry["track"]) as? [String: Any], track["type"] as? String == "track",
-               let id = track["id"] as? String {
+               let id = track["id"] as? String, tracks[id] == nil {
                 tracks[id] = track
+                order.append("spotify:track:\(id)")
             }
         }
+        fixtureTrackURIs = order
         server = try LoopbackHTTPServer { [unowned self] request in handle(request) }
     }
 

@@ -3,6 +3,11 @@ import GRDB
 
 /// The user's one moosic playlist after a write.
 public struct PublishedPlaylist: Sendable, Equatable, Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, url, name, created
+        case trackCount = "track_count"
+    }
+
     public var id: String
     public var url: String?
     public var name: String
