@@ -340,8 +340,11 @@ public final class SpotifyEmulator: @unchecked Sendable {
                 guard uris.count <= 100 else { return Self.error(400, "Too many ids requested") }
                 var entries: [[String: Any]] = []
                 for uri in uris {
-                    guard uri.hasPrefix("spotify:track:") else { return Self.error(400, "Invalid base62 id") }
-                    entries.append(entry(trackID: String(uri.dropFirst("spotify:track:".count))))
+                    // Like Spotify, refuse what is not a known track (the emulator knows the fixture's).
+                    guard uri.hasPrefix("spotify:track:"), let track = tracks[String(uri.dropFirst("spotify:track:".count))] else {
+                        return Self.error(400, "Invalid base62 id")
+                    }
+                    entries.append(entry(track))
                 }
                 playlists[index].entries = request.method == "PUT" ? entries : playlist.entries + entries
                 let snapshot = Self.randomID(32)
@@ -396,15 +399,11 @@ public final class SpotifyEmulator: @unchecked Sendable {
         return object
     }
 
-    private func entry(trackID: String) -> [String: Any] {
-        let track = tracks[trackID] ?? [
-            "id": trackID, "name": "Track \(trackID)", "type": "track", "uri": "spotify:track:\(trackID)",
-            "is_local": false, "artists": [["name": "Unknown Artist", "type": "artist"]], "external_ids": [:] as [String: Any],
-            "duration_ms": 200_000, "explicit": false,
-        ]
-        return ["added_at": ISO8601DateFormatter().string(from: Date()),
-                "added_by": ["id": userID, "type": "user", "uri": "spotify:user:\(userID)"],
-                "is_local": false, "item": track]
+    private func entry(_ track: [String: Any]) -> [String: Any] {
+        ["added_at": ISO8601DateFormatter().string(from: Date()),
+         "added_by": ["id": userID, "type": "user", "uri": "spotify:user:\(userID)",
+                      "href": apiURL.appendingPathComponent("users/\(userID)").absoluteString, "external_urls": [:] as [String: Any]],
+         "is_local": false, "item": track]
     }
 
     // MARK: - Helpers

@@ -35,6 +35,8 @@ import SpotifyEmulator
         #expect(try await call(harness, "PUT", "/playlists/CchuV0DuNkixRz91tzLXiY/items", json: ["uris": tooMany]).status == 400)
         #expect(try await call(harness, "POST", "/playlists/CchuV0DuNkixRz91tzLXiY/items", json: ["uris": tooMany]).status == 400)
         #expect(try await call(harness, "GET", "/playlists/nosuchplaylist0000000").status == 404)
+        #expect(try await call(harness, "PUT", "/playlists/CchuV0DuNkixRz91tzLXiY/items",
+                               json: ["uris": ["spotify:track:0000000000000000000000"]]).status == 400)
     }
 
     @Test func checksTheCodeVerifier() async throws {
