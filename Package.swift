@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -27,6 +28,8 @@ let package = Package(
                 "CVision",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                // SHA-256 for the PKCE code challenge (S256).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -37,9 +40,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
-        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicCore"]),
+        // The loopback Spotify the Spotify tests run against (test support, not shipped).
+        .target(
+            name: "SpotifyEmulator",
+            dependencies: ["MoosicCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/SpotifyEmulator"
+        ),
+        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicCore", "SpotifyEmulator"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "MoosicCLITests", dependencies: ["moosic"]),
+        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "SpotifyEmulator"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -62,4 +62,78 @@ struct CLIRunner {
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    /// A running `moosic`, for commands that wait on something the test must do (the browser's part of
+    /// `auth login`): its output is collected while it runs.
+    final class Running: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var out = Data(), err = Data()
+        private var pipes: [(Pipe, Bool)] = []
+
+        fileprivate init() {}
+
+        fileprivate func collect(_ pipe: Pipe, intoErr: Bool) {
+            pipes.append((pipe, intoErr))
+            pipe.fileHandleForReading.readabilityHandler = { [self] handle in
+                let data = handle.availableData
+                lock.lock()
+                if intoErr { err.append(data) } else { out.append(data) }
+                lock.unlock()
+            }
+        }
+
+        var stderr: String {
+            lock.lock()
+            defer { lock.unlock() }
+            return String(decoding: err, as: UTF8.self)
+        }
+
+        /// The first stderr line that passes `matches`, waiting up to `timeout` seconds for it.
+        func stderrLine(timeout: TimeInterval = 20, where matches: (String) -> Bool) throws -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if let line = stderr.split(separator: "\n").map(String.init).first(where: matches) { return line }
+                if !process.isRunning { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no such stderr line; stderr: \(stderr)"])
+        }
+
+        func wait() -> Result {
+            process.waitUntilExit()
+            // Stop the handlers, then take what is left in the pipes.
+            for (pipe, intoErr) in pipes {
+                pipe.fileHandleForReading.readabilityHandler = nil
+                let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+                lock.lock()
+                if intoErr { err.append(rest) } else { out.append(rest) }
+                lock.unlock()
+            }
+            lock.lock()
+            defer { lock.unlock() }
+            return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                          stderr: String(decoding: err, as: UTF8.self))
+        }
+    }
+
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Running {
+        let running = Running()
+        let process = running.process
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.repositoryRoot
+        var environment = ProcessInfo.processInfo.environment
+        environment["MOOSIC_HOME"] = home.path
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        running.collect(out, intoErr: false)
+        running.collect(err, intoErr: true)
+        try process.run()
+        return running
+    }
 }

@@ -64,23 +64,3 @@ public struct ListenerProfile: Sendable, Equatable {
 public protocol GenreProfiling: Sendable {
     func profile(of library: [LibraryTrack], store: Store) throws -> ListenerProfile
 }
-
-/// Where a playlist was written.
-public struct PublishedPlaylist: Sendable, Equatable {
-    public var id: String
-    public var url: String?
-    public var name: String
-    public var created: Bool
-
-    public init(id: String, url: String?, name: String, created: Bool) {
-        self.id = id
-        self.url = url
-        self.name = name
-        self.created = created
-    }
-}
-
-/// Writes the user's one moosic playlist (to Spotify, or to the local store offline).
-public protocol PlaylistPublishing: Sendable {
-    func publish(user: String, name: String, description: String, trackURIs: [String], store: Store) async throws -> PublishedPlaylist
-}

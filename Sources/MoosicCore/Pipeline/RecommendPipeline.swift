@@ -124,9 +124,9 @@ public struct RecommendPipeline: Sendable {
             let day = time.formatted(.iso8601.year().month().day())
             let description = "For a \(label) mood (\(String(format: "%.2f", mood))), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
             let uris = picks.map { "spotify:track:\($0.candidate.id)" }
-            let published = try await publisher.publish(user: request.user, name: Self.playlistName,
-                                                        description: description, trackURIs: uris, store: store)
-            try store.saveGeneratedPlaylist(user: request.user, playlist: published, mood: mood, picks: picks, now: time)
+            let published = try await publisher.write(user: request.user, store: store, name: Self.playlistName,
+                                                      description: description, uris: uris, mood: mood)
+            try store.annotateGeneratedPlaylist(user: request.user, picks: picks)
             playlist = published
         }
         return Recommendation(user: request.user, mood: mood, moodSource: source, photoMood: photoMood, profile: profile,

@@ -66,39 +66,15 @@ extension Store {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track WHERE emotion IS NULL") ?? 0 }
     }
 
-    /// The id of the user's moosic playlist, if one was written before.
-    public func generatedPlaylistID(user: String) throws -> String? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT spotify_id FROM generated_playlist WHERE user_id = ?", arguments: [user])
-        }
-    }
-
-    /// Records the playlist as written, replacing what was recorded for this user before.
-    public func saveGeneratedPlaylist(user: String, playlist: PublishedPlaylist, mood: Double, picks: [RankedPick],
-                                      snapshotID: String? = nil, now: Date = Date()) throws {
+    /// Adds why each song is in the user's moosic playlist to the rows the playlist writer recorded.
+    public func annotateGeneratedPlaylist(user: String, picks: [RankedPick]) throws {
         try database.write { db in
-            try db.execute(sql: """
-                INSERT INTO generated_playlist (user_id, spotify_id, name, url, snapshot_id, mood, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(user_id) DO UPDATE SET spotify_id = excluded.spotify_id, name = excluded.name,
-                    url = excluded.url, snapshot_id = excluded.snapshot_id, mood = excluded.mood,
-                    updated_at = excluded.updated_at
-                """, arguments: [user, playlist.id, playlist.name, playlist.url, snapshotID, mood, Self.timestamp(now)])
-            try db.execute(sql: "DELETE FROM generated_playlist_track WHERE user_id = ?", arguments: [user])
             for (position, pick) in picks.enumerated() {
                 try db.execute(sql: """
-                    INSERT INTO generated_playlist_track (user_id, position, track_id, emotion, score, reason)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [user, position, pick.candidate.id, pick.candidate.emotion, pick.score, pick.reason])
+                    UPDATE generated_playlist_track SET emotion = ?, score = ?, reason = ?
+                    WHERE user_id = ? AND position = ? AND track_id = ?
+                    """, arguments: [pick.candidate.emotion, pick.score, pick.reason, user, position, pick.candidate.id])
             }
-        }
-    }
-
-    /// The track ids of the user's moosic playlist as last written.
-    public func generatedPlaylistTracks(user: String) throws -> [String] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT track_id FROM generated_playlist_track WHERE user_id = ? ORDER BY position",
-                                arguments: [user])
         }
     }
 

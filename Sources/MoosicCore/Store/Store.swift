@@ -161,6 +161,18 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-spotify") { db in
+            // A playlist creation sent to Spotify whose answer has not been seen yet: if the run is cut
+            // off, the next one finds the playlist by this name and description instead of making a second.
+            try db.execute(sql: """
+                CREATE TABLE spotify_pending_playlist (
+                    user_id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    started_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }()
 }

@@ -37,11 +37,14 @@ struct FixedProfile: GenreProfiling {
     }
 }
 
+/// The offline writer, recording what it was asked to write.
 final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
     private(set) var published: [[String]] = []
-    func publish(user: String, name: String, description: String, trackURIs: [String], store: Store) async throws -> PublishedPlaylist {
-        published.append(trackURIs)
-        return PublishedPlaylist(id: "local-\(user)", url: nil, name: name, created: published.count == 1)
+    func write(user: String, store: Store, name: String, description: String, uris: [String],
+               mood: Double?) async throws -> PublishedPlaylist {
+        published.append(uris)
+        return try await LocalPlaylistWriter().write(user: user, store: store, name: name, description: description,
+                                                     uris: uris, mood: mood)
     }
 }
 
@@ -86,6 +89,10 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
         #expect(publisher.published[0] == result.picks.map { "spotify:track:\($0.candidate.id)" })
         #expect(try store.latestPhotoMood(user: "u")?.score == 0.8)
         #expect(try store.generatedPlaylistTracks(user: "u") == result.picks.map(\.candidate.id))
+        let reasons = try await store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT reason FROM generated_playlist_track WHERE user_id = 'u' ORDER BY position")
+        }
+        #expect(reasons == result.picks.map(\.reason))
         // jazz is in the profile but not in the catalog: only catalog genres are drawn from.
         #expect(Set(result.picks.map(\.candidate.genre)) == ["rock", "sad"])
     }

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import MoosicCore
+
+struct AuthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auth",
+        abstract: "Log in to Spotify, see who is logged in, log out.",
+        subcommands: [Login.self, Status.self, Logout.self]
+    )
+
+    struct Login: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Log in to Spotify in the browser (Authorization Code with PKCE).",
+            discussion: """
+                Needs MOOSIC_CLIENT_ID: the client id of a Spotify app whose redirect URIs include \
+                http://127.0.0.1:PORT/callback. Prints the authorize URL on stderr, opens it with xdg-open \
+                (unless --no-browser) and waits for Spotify's redirect. Several users may log in; each \
+                one's tokens are kept in MOOSIC_HOME (mode 0600).
+                """
+        )
+
+        @Option(help: "The port of the callback listener on 127.0.0.1 (0: any free port, for an app whose redirect URI is registered without a port).") var port: UInt16 = 8888
+        @Flag(help: "Only print the authorize URL; do not open a browser.") var noBrowser = false
+
+        func run() async throws {
+            let environment = MoosicEnvironment.resolve()
+            let login = SpotifyLogin(configuration: try SpotifyConfiguration.resolve(), environment: environment)
+            let openBrowser = !noBrowser
+            let tokens = try await login.run(port: port) { url in
+                FileHandle.standardError.write(Data("""
+                    Open this URL in a browser to log in to Spotify:
+                    \(url.absoluteString)
+                    Waiting for Spotify's redirect to 127.0.0.1 …
+
+                    """.utf8))
+                if openBrowser { Self.open(url) }
+            }
+            let name = tokens.displayName.map { " (\($0))" } ?? ""
+            print("logged in as \(tokens.userID)\(name)")
+        }
+
+        static func open(_ url: URL) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["xdg-open", url.absoluteString]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            // Without a desktop the URL printed above is the way.
+            try? process.run()
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show who is logged in and how old their tokens are (never the tokens).")
+
+        @Flag(help: "Print the status as JSON.") var json = false
+
+        struct UserJSON: Encodable {
+            var user: String
+            var display_name: String?
+            var logged_in_at: String
+            var token_age_seconds: Int
+            var expires_in_seconds: Int
+            var scope: String
+        }
+
+        func run() throws {
+            let users = try TokenStore(environment: .resolve()).all().values.sorted { $0.userID < $1.userID }
+            let now = Date()
+            let formatter = ISO8601DateFormatter()
+            let rows = users.map {
+                UserJSON(user: $0.userID, display_name: $0.displayName, logged_in_at: formatter.string(from: $0.loggedInAt),
+                         token_age_seconds: Int(now.timeIntervalSince($0.issuedAt)),
+                         expires_in_seconds: Int($0.expiresAt.timeIntervalSince(now)), scope: $0.scope)
+            }
+            if json {
+                struct Wrapper: Encodable { var users: [UserJSON] }
+                try Output.printJSON(Wrapper(users: rows))
+                return
+            }
+            guard !rows.isEmpty else {
+                print("nobody is logged in: run `moosic auth login`")
+                return
+            }
+            for row in rows {
+                let expiry = row.expires_in_seconds > 0 ? "expires in \(Self.duration(row.expires_in_seconds))"
+                    : "expired (refreshed at the next use)"
+                print("\(row.user)\(row.display_name.map { " (\($0))" } ?? ""): logged in \(row.logged_in_at), "
+                      + "access token \(Self.duration(row.token_age_seconds)) old, \(expiry)")
+            }
+        }
+
+        static func duration(_ seconds: Int) -> String {
+            let seconds = max(seconds, 0)
+            if seconds < 120 { return "\(seconds) s" }
+            if seconds < 7200 { return "\(seconds / 60) min" }
+            if seconds < 172_800 { return "\(seconds / 3600) h" }
+            return "\(seconds / 86400) days"
+        }
+    }
+
+    struct Logout: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Forget a user's Spotify tokens.")
+
+        @Option(help: "The Spotify user id.") var user: String
+
+        func run() throws {
+            guard try TokenStore(environment: .resolve()).remove(user: user) else {
+                throw MoosicError.notAuthorised("no Spotify login for \(user)")
+            }
+            print("logged out \(user)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import MoosicCore
+
+struct LibraryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "library",
+        abstract: "Copy a user's Spotify library into the local store.",
+        subcommands: [Sync.self]
+    )
+
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sync a user's playlists (own and collaborative) and Liked Songs.",
+            discussion: """
+                Incremental: playlists whose snapshot has not changed since the last sync are not fetched \
+                again. --offline reads the fixture library in Fixtures/spotify/<user>/ instead of Spotify.
+                """
+        )
+
+        @Option(help: "The Spotify user id (as logged in with `moosic auth login`).") var user: String
+        @Flag(help: "Read the library from Fixtures/spotify/<user>/ instead of Spotify.") var offline = false
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func run() async throws {
+            let environment = MoosicEnvironment.resolve()
+            let session = offline
+                ? try SpotifySession.offline(user: user, fixtures: MoosicEnvironment.fixtureLibraryDirectory(user: user))
+                : try SpotifySession.forUser(user, environment: environment)
+            let store = try Store(environment: environment)
+            let report = try await LibrarySync(session: session).sync(user: user, store: store)
+            if json {
+                try Output.printJSON(report)
+                return
+            }
+            print("synced \(user): \(report.playlists) playlists (\(report.fetched) fetched, \(report.unchanged) unchanged, "
+                  + "\(report.followed) followed, \(report.forbidden) refused by Spotify), \(report.items) playlist items fetched, "
+                  + "\(report.liked) liked songs, \(report.requests) requests")
+        }
+    }
+}
