@@ -49,6 +49,7 @@ struct CatalogCommand: ParsableCommand {
                 var output = ImportJSON(report)
                 output.emotion_scored = emotion?.scored
                 output.emotion_seconds = emotion?.seconds
+                output.emotion_inference_seconds = emotion?.inferenceSeconds
                 try Output.printJSON(output)
                 return
             }
@@ -63,7 +64,8 @@ struct CatalogCommand: ParsableCommand {
                 }
             }
             if let emotion {
-                print(String(format: "scored the emotion of %d track(s) in %.2f s", emotion.scored, emotion.seconds))
+                print(String(format: "scored the emotion of %d track(s) in %.2f s (network %.3f s)", emotion.scored,
+                             emotion.seconds, emotion.inferenceSeconds))
             }
         }
 
@@ -72,6 +74,7 @@ struct CatalogCommand: ParsableCommand {
             var problems: [String]
             var emotion_scored: Int?
             var emotion_seconds: Double?
+            var emotion_inference_seconds: Double?
             init(_ r: CatalogImportReport) {
                 rows_read = r.rowsRead; invalid_rows = r.invalidRows; tracks_added = r.tracksAdded
                 tracks_updated = r.tracksUpdated; tracks_unchanged = r.tracksUnchanged

@@ -4,15 +4,17 @@ import MoosicCore
 
 /// The network and training options shared by `train emotion` and `eval emotion --cv`.
 struct EmotionTrainingOptions: ParsableArguments {
-    @Option(help: "Hidden layer sizes, comma-separated.") var hidden = "64,32"
-    @Option(help: "adam or sgd (with momentum).") var optimizer = "adam"
-    @Option(help: "Learning rate.") var learningRate: Float = 0.001
-    @Option(help: "Momentum of sgd.") var momentum: Float = 0.9
-    @Option(help: "L2 penalty on the weights.") var l2: Float = 1e-4
-    @Option(help: "Mini-batch size.") var batchSize = 32
-    @Option(help: "Most epochs.") var epochs = 400
-    @Option(help: "Early stopping: epochs without improvement of the held-out loss.") var patience = 20
-    @Option(help: "Seed: equal seeds give equal models.") var seed: UInt64 = 42
+    static let defaults = SongEmotionTraining.defaultSettings
+
+    @Option(help: "Hidden layer sizes, comma-separated.") var hidden = defaults.hidden.map(String.init).joined(separator: ",")
+    @Option(help: "adam or sgd (with momentum).") var optimizer = defaults.optimizer.rawValue
+    @Option(help: "Learning rate.") var learningRate = defaults.learningRate
+    @Option(help: "Momentum of sgd.") var momentum = defaults.momentum
+    @Option(help: "L2 penalty on the weights.") var l2 = defaults.l2
+    @Option(help: "Mini-batch size.") var batchSize = defaults.batchSize
+    @Option(help: "Most epochs.") var epochs = defaults.maxEpochs
+    @Option(help: "Early stopping: epochs without improvement of the held-out loss.") var patience = defaults.patience
+    @Option(help: "Seed: equal seeds give equal models.") var seed = defaults.seed
     @Option(help: "Input features, comma-separated (default: the 9 Moo-Sic features, duration_ms, explicit).")
     var features = EmotionFeature.standard.map(\.rawValue).joined(separator: ",")
 
@@ -24,8 +26,17 @@ struct EmotionTrainingOptions: ParsableArguments {
         guard let kind = TrainingSettings.Optimizer(rawValue: optimizer) else {
             throw MoosicError.usage("--optimizer is adam or sgd, got \(optimizer)")
         }
-        return TrainingSettings(hidden: sizes.map { $0! }, optimizer: kind, learningRate: learningRate, momentum: momentum,
-                                l2: l2, batchSize: batchSize, maxEpochs: epochs, patience: patience, seed: seed)
+        var settings = Self.defaults
+        settings.hidden = sizes.map { $0! }
+        settings.optimizer = kind
+        settings.learningRate = learningRate
+        settings.momentum = momentum
+        settings.l2 = l2
+        settings.batchSize = batchSize
+        settings.maxEpochs = epochs
+        settings.patience = patience
+        settings.seed = seed
+        return settings
     }
 
     func featureList() throws -> [EmotionFeature] {

@@ -136,6 +136,7 @@ public struct SongEmotionModel: SongEmotionScoring, Equatable {
 
     public func save(to url: URL) throws {
         do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try encoded().write(to: url, options: .atomic)
         } catch let error as MoosicError {
             throw error

@@ -80,8 +80,9 @@ public struct EmotionCrossValidation: Sendable {
 }
 
 public enum SongEmotionTraining {
-    /// The settings of the shipped model (chosen by 5-fold cross-validation, see the model card).
-    public static let defaultSettings = TrainingSettings(hidden: [64, 32], optimizer: .adam, learningRate: 0.001,
+    /// The settings of the shipped model (chosen by 5-fold cross-validation, see the model card):
+    /// one hidden layer of 64 does as well as 64-32 or 128 and costs a quarter of 64-32 to run.
+    public static let defaultSettings = TrainingSettings(hidden: [64], optimizer: .adam, learningRate: 0.001,
                                                          momentum: 0.9, l2: 1e-4, batchSize: 32, maxEpochs: 400,
                                                          patience: 20, tolerance: 1e-4, validationFraction: 0.1, seed: 42)
 

