@@ -63,31 +63,34 @@ struct MetricsJSON: Encodable {
     }
 }
 
-func describe(_ m: BinaryMetrics) -> String {
-    String(format: "accuracy %.4f  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f", m.accuracy, m.precision, m.recall, m.f1, m.auc)
-        + "\n  confusion (rows: true sad, happy; columns: predicted sad, happy): \(m.confusion)"
-}
-
-func readEmotionData(_ path: String, features: [EmotionFeature], quiet: Bool) throws -> (CatalogCSV.Contents, EmotionDataset) {
-    let contents = try SongEmotion.readRows(URL(fileURLWithPath: path))
-    let dataset = EmotionDataset(rows: contents.rows, features: features)
-    if !quiet {
-        print("\(path): \(dataset.count) tracks labelled happy/sad"
-              + (contents.invalidRows > 0 ? ", \(contents.invalidRows) invalid row(s) skipped" : "")
-              + (dataset.conflictingTracks > 0 ? ", \(dataset.conflictingTracks) track(s) under both genres left out" : "")
-              + (dataset.duplicateRows > 0 ? ", \(dataset.duplicateRows) repeated row(s) ignored" : ""))
+/// Reading, printing and split files shared by the emotion commands.
+enum EmotionIO {
+    static func describe(_ m: BinaryMetrics) -> String {
+        String(format: "accuracy %.4f  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f", m.accuracy, m.precision, m.recall, m.f1, m.auc)
+            + "\n  confusion (rows: true sad, happy; columns: predicted sad, happy): \(m.confusion)"
     }
-    return (contents, dataset)
-}
 
-/// Writes "track_id,set" lines (set: the fold number, or train/validation) for the benchmark.
-func writeSplit(_ path: String, ids: [String], sets: [String]) throws {
-    var text = "track_id,set\n"
-    for (id, set) in zip(ids, sets) { text += "\(id),\(set)\n" }
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    } catch {
-        throw MoosicError.internalFailure("cannot write \(path): \(error.localizedDescription)")
+    static func readEmotionData(_ path: String, features: [EmotionFeature], quiet: Bool) throws -> (CatalogCSV.Contents, EmotionDataset) {
+        let contents = try CatalogCSV.read(url: URL(fileURLWithPath: path))
+        let dataset = EmotionDataset(rows: contents.rows, features: features)
+        if !quiet {
+            print("\(path): \(dataset.count) tracks labelled happy/sad"
+                  + (contents.invalidRows > 0 ? ", \(contents.invalidRows) invalid row(s) skipped" : "")
+                  + (dataset.conflictingTracks > 0 ? ", \(dataset.conflictingTracks) track(s) under both genres left out" : "")
+                  + (dataset.duplicateRows > 0 ? ", \(dataset.duplicateRows) repeated row(s) ignored" : ""))
+        }
+        return (contents, dataset)
+    }
+
+    /// Writes "track_id,set" lines (set: the fold number, or train/validation) for the benchmark.
+    static func writeSplit(_ path: String, ids: [String], sets: [String]) throws {
+        var text = "track_id,set\n"
+        for (id, set) in zip(ids, sets) { text += "\(id),\(set)\n" }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw MoosicError.internalFailure("cannot write \(path): \(error.localizedDescription)")
+        }
     }
 }
 
@@ -113,14 +116,14 @@ struct TrainEmotionCommand: ParsableCommand {
     func run() throws {
         let settings = try training.settings()
         let features = try training.featureList()
-        let (contents, dataset) = try readEmotionData(data, features: features, quiet: json)
+        let (contents, dataset) = try EmotionIO.readEmotionData(data, features: features, quiet: json)
         let result = try SongEmotionTraining.train(dataset, features: features, settings: settings)
         let environment = MoosicEnvironment.resolve()
         let defaultURL = SongEmotion.defaultModelURL(environment)
         let url = out.map { URL(fileURLWithPath: $0) } ?? defaultURL
         try result.model.save(to: url)
         if let splitOut {
-            try writeSplit(splitOut, ids: dataset.trackIDs, sets: result.isValidation.map { $0 ? "validation" : "train" })
+            try EmotionIO.writeSplit(splitOut, ids: dataset.trackIDs, sets: result.isValidation.map { $0 ? "validation" : "train" })
         }
         // Only the model in use is the one whose scores belong in the store.
         let refresh = url.standardizedFileURL == defaultURL.standardizedFileURL ? try SongEmotion.refreshCatalog(environment) : nil
@@ -134,7 +137,7 @@ struct TrainEmotionCommand: ParsableCommand {
         }
         print(String(format: "trained on %d tracks in %.3f s (%d epochs, best %d)", result.trainingRows, result.seconds,
                      result.report.epochs, result.report.bestEpoch))
-        print("validation (\(result.validation.n) tracks): " + describe(result.validation))
+        print("validation (\(result.validation.n) tracks): " + EmotionIO.describe(result.validation))
         print("wrote \(url.path) (\(result.model.identity))")
         if let refresh {
             print(String(format: "scored %d catalog tracks in %.3f s", refresh.scored, refresh.seconds))
@@ -195,7 +198,7 @@ struct EvalEmotionCommand: ParsableCommand {
         let environment = MoosicEnvironment.resolve()
         let url = try model.map { URL(fileURLWithPath: $0) } ?? environment.modelURL(SongEmotionModel.fileName)
         let loaded = try SongEmotionModel.load(from: url)
-        let (contents, dataset) = try readEmotionData(data, features: loaded.features, quiet: json)
+        let (contents, dataset) = try EmotionIO.readEmotionData(data, features: loaded.features, quiet: json)
         guard dataset.count > 0 else {
             throw MoosicError.invalidData("\(data) has no rows of genre happy or sad to measure on")
         }
@@ -206,22 +209,22 @@ struct EvalEmotionCommand: ParsableCommand {
                                           model: loaded.identity, genres: genres))
             return
         }
-        print("\(loaded.identity): " + describe(metrics))
+        print("\(loaded.identity): " + EmotionIO.describe(metrics))
         if let genres { printGenres(genres) }
     }
 
     func crossValidate(k: Int) throws {
         let features = try training.featureList()
-        let (contents, dataset) = try readEmotionData(data, features: features, quiet: json)
+        let (contents, dataset) = try EmotionIO.readEmotionData(data, features: features, quiet: json)
         let result = try SongEmotionTraining.crossValidate(dataset, features: features, settings: try training.settings(), k: k)
-        if let splitOut { try writeSplit(splitOut, ids: dataset.trackIDs, sets: result.foldOfRow.map(String.init)) }
+        if let splitOut { try EmotionIO.writeSplit(splitOut, ids: dataset.trackIDs, sets: result.foldOfRow.map(String.init)) }
         if json {
             try Output.printJSON(CVJSON(metrics: MetricsJSON(result.mean), folds: k, per_fold: result.folds.map(MetricsJSON.init),
                                         seconds: result.seconds, invalid_rows: contents.invalidRows))
             return
         }
-        for (i, fold) in result.folds.enumerated() { print("fold \(i + 1): " + describe(fold)) }
-        print(String(format: "%d-fold mean (%.1f s): ", k, result.seconds) + describe(result.mean))
+        for (i, fold) in result.folds.enumerated() { print("fold \(i + 1): " + EmotionIO.describe(fold)) }
+        print(String(format: "%d-fold mean (%.1f s): ", k, result.seconds) + EmotionIO.describe(result.mean))
     }
 
     func printGenres(_ genres: [SongEmotionTraining.GenreScore]) {

@@ -63,6 +63,19 @@ import Testing
         #expect(refused.stderr.hasPrefix("moosic: error: ") && refused.stderr.contains("version 9"))
     }
 
+    @Test func missingDataExits66AndDataWithoutHappyOrSadRowsExits65() throws {
+        let missing = try cli.run(["train", "emotion", "--data", "no-such.csv"], environment: environment)
+        #expect(missing.status == 66)
+        let rockOnly = home.appendingPathComponent("rock.csv")
+        let lines = try String(contentsOf: CLIRunner.repositoryRoot.appendingPathComponent("Fixtures/catalog.csv"), encoding: .utf8).split(separator: "\n")
+        let text = ([lines[0]] + lines.filter { $0.hasSuffix(",rock") }).joined(separator: "\n")
+        try Data(text.utf8).write(to: rockOnly)
+        let refused = try cli.run(["train", "emotion", "--data", rockOnly.path], environment: environment)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("happy") && refused.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: models.appendingPathComponent("song_emotion.json").path))
+    }
+
     @Test func crossValidationGivesTheContractKeysAndFolds() throws {
         let result = try cli.run(["eval", "emotion", "--data", "Fixtures/catalog.csv", "--cv", "3"] + quick,
                                  environment: environment)

@@ -22,9 +22,4 @@ public enum SongEmotion {
               let model = try installedModel(environment) else { return nil }
         return try Store(environment: environment).refreshEmotionScores(model: model)
     }
-
-    /// Reads a labelled CSV for training or evaluation: invalid rows are skipped (and counted).
-    public static func readRows(_ url: URL) throws -> CatalogCSV.Contents {
-        try CatalogCSV.read(url: url)
-    }
 }

@@ -97,7 +97,7 @@ public enum SongEmotionTraining {
         let folds = CrossValidation.folds(labels: dataset.data.labels, groups: dataset.groups, k: k, seed: settings.seed)
         let isValidation = folds.map { $0 == 0 }
         let start = Date()
-        let (model, report, _) = try fit(dataset, rows: folds.indices.filter { !isValidation[$0] }, features: features, settings: settings)
+        let (model, report) = try fit(dataset, rows: folds.indices.filter { !isValidation[$0] }, features: features, settings: settings)
         let seconds = Date().timeIntervalSince(start)
         var validated = model
         let validation = evaluate(model, dataset.data.subset(folds.indices.filter { isValidation[$0] }))
@@ -114,7 +114,7 @@ public enum SongEmotionTraining {
         let foldOfRow = CrossValidation.folds(labels: dataset.data.labels, groups: dataset.groups, k: k, seed: settings.seed)
         var results: [BinaryMetrics] = []
         for fold in 0..<k {
-            let (model, _, _) = try fit(dataset, rows: foldOfRow.indices.filter { foldOfRow[$0] != fold },
+            let (model, _) = try fit(dataset, rows: foldOfRow.indices.filter { foldOfRow[$0] != fold },
                                         features: features, settings: settings)
             results.append(evaluate(model, dataset.data.subset(foldOfRow.indices.filter { foldOfRow[$0] == fold })))
         }
@@ -123,13 +123,13 @@ public enum SongEmotionTraining {
     }
 
     static func fit(_ dataset: EmotionDataset, rows: [Int], features: [EmotionFeature],
-                    settings: TrainingSettings) throws -> (SongEmotionModel, TrainingReport, LabelledData) {
+                    settings: TrainingSettings) throws -> (SongEmotionModel, TrainingReport) {
         var train = dataset.data.subset(rows)
         let scaler = try MinMaxScaler(fitting: train.features, columns: train.columns)
         scaler.transform(&train.features)
         let (network, report) = try NetworkTrainer.train(train, classes: 2, settings: settings,
                                                          groups: rows.map { dataset.groups[$0] })
-        return (try SongEmotionModel(features: features, scaler: scaler, network: network, settings: settings), report, train)
+        return (try SongEmotionModel(features: features, scaler: scaler, network: network, settings: settings), report)
     }
 
     /// The model's metrics on labelled rows (unscaled features in the model's feature order).

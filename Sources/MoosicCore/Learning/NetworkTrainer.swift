@@ -96,10 +96,10 @@ public struct TrainingReport: Sendable, Equatable {
 /// the first epoch: the training loop itself allocates nothing.
 public enum NetworkTrainer {
     /// Trains on `data` (classes 0..<classes; two classes give one sigmoid output). When
-    /// `validation` is nil and `settings.validationFraction` > 0, that share of `data` is held
-    /// out, grouped by `groups` (rows of one group stay together) when given.
+    /// `settings.validationFraction` > 0, that share of `data` is held out for early stopping,
+    /// grouped by `groups` (rows of one group stay together) when given.
     public static func train(_ data: LabelledData, classes: Int, settings: TrainingSettings,
-                             validation: LabelledData? = nil, groups: [Int]? = nil) throws -> (DenseNetwork, TrainingReport) {
+                             groups: [Int]? = nil) throws -> (DenseNetwork, TrainingReport) {
         try settings.validate()
         guard classes >= 2 else { throw MoosicError.invalidData("training needs at least two classes") }
         guard data.rows > 0, data.labels.allSatisfy({ (0..<classes).contains($0) }) else {
@@ -107,8 +107,8 @@ public enum NetworkTrainer {
         }
         var generator = SeededGenerator(seed: settings.seed)
         var train = data
-        var held = validation
-        if held == nil, settings.validationFraction > 0 {
+        var held: LabelledData?
+        if settings.validationFraction > 0 {
             let folds = CrossValidation.folds(labels: data.labels, groups: groups ?? Array(0..<data.rows),
                                               k: max(2, Int((1 / settings.validationFraction).rounded())),
                                               seed: settings.seed &+ 1)
