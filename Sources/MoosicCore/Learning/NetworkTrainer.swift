@@ -143,7 +143,7 @@ public enum NetworkTrainer {
             }
             let loss: Float
             if let held {
-                loss = evaluation.loss(network, held, l2: 0)
+                loss = evaluation.loss(network, held)
             } else {
                 loss = trainingLoss / Float(train.rows)
             }
@@ -306,7 +306,7 @@ struct TrainingState {
     }
 
     /// Mean cross-entropy of `network` on all of `data`, `batch` rows at a time.
-    mutating func loss(_ network: DenseNetwork, _ data: LabelledData, l2: Float) -> Float {
+    mutating func loss(_ network: DenseNetwork, _ data: LabelledData) -> Float {
         var total: Double = 0
         var start = 0
         let order = Array(0..<data.rows)
