@@ -35,8 +35,22 @@ struct CatalogCommand: ParsableCommand {
                 progress?.finish()
                 throw error
             }
+            // Scores are kept in the store so ranking never runs the network; a broken model
+            // does not undo the import, it is reported and the scores wait for a good one.
+            var emotion: EmotionRefreshReport?
+            do {
+                if let model = try SongEmotion.installedModel(.resolve()) {
+                    emotion = try store.refreshEmotionScores(model: model)
+                }
+            } catch let error as MoosicError {
+                FileHandle.standardError.write(Data("moosic: warning: emotion scores not updated: \(error.message)\n".utf8))
+            }
             if json {
-                try Output.printJSON(ImportJSON(report))
+                var output = ImportJSON(report)
+                output.emotion_scored = emotion?.scored
+                output.emotion_seconds = emotion?.seconds
+                output.emotion_inference_seconds = emotion?.inferenceSeconds
+                try Output.printJSON(output)
                 return
             }
             print("imported \(csv): \(report.rowsRead - report.invalidRows) valid rows → "
@@ -49,11 +63,18 @@ struct CatalogCommand: ParsableCommand {
                     print("  … and more (\(report.invalidRows) rows in all)")
                 }
             }
+            if let emotion {
+                print(String(format: "scored the emotion of %d track(s) in %.2f s (network %.3f s)", emotion.scored,
+                             emotion.seconds, emotion.inferenceSeconds))
+            }
         }
 
         struct ImportJSON: Encodable {
             var rows_read, invalid_rows, tracks_added, tracks_updated, tracks_unchanged, genre_links_added: Int
             var problems: [String]
+            var emotion_scored: Int?
+            var emotion_seconds: Double?
+            var emotion_inference_seconds: Double?
             init(_ r: CatalogImportReport) {
                 rows_read = r.rowsRead; invalid_rows = r.invalidRows; tracks_added = r.tracksAdded
                 tracks_updated = r.tracksUpdated; tracks_unchanged = r.tracksUnchanged
