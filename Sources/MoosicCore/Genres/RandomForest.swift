@@ -1,0 +1,451 @@
+import Dispatch
+import Foundation
+
+/// How a random forest is grown.
+public struct RandomForestSettings: Sendable, Equatable {
+    /// Moo-Sic's setting.
+    public var trees = 160
+    /// nil: grow until the leaves are pure or too small to split.
+    public var maxDepth: Int?
+    /// A split leaves at least this many distinct training samples on each side.
+    public var minSamplesLeaf = 1
+    /// Features tried per split; nil: ⌊√features⌋, as scikit-learn's max_features='sqrt'.
+    public var maxFeatures: Int?
+    public var seed: UInt64 = 42
+    /// Threads building trees; nil: every core. The forest is the same whatever the count.
+    public var threads: Int?
+
+    public init(trees: Int = 160, maxDepth: Int? = nil, minSamplesLeaf: Int = 1, maxFeatures: Int? = nil,
+                seed: UInt64 = 42, threads: Int? = nil) {
+        self.trees = trees
+        self.maxDepth = maxDepth
+        self.minSamplesLeaf = minSamplesLeaf
+        self.maxFeatures = maxFeatures
+        self.seed = seed
+        self.threads = threads
+    }
+}
+
+/// Training data for a classifier: row-major features and a class index per row.
+public struct ClassificationData: Sendable {
+    public var features: [Float]
+    public var labels: [Int]
+    public var featureCount: Int
+    public var classes: [String]
+    public var featureNames: [String]
+
+    public init(features: [Float], labels: [Int], featureCount: Int, classes: [String], featureNames: [String]) {
+        self.features = features
+        self.labels = labels
+        self.featureCount = featureCount
+        self.classes = classes
+        self.featureNames = featureNames
+    }
+
+    public var count: Int { labels.count }
+}
+
+/// One CART tree over binned features. Children of a node are adjacent: an internal node's
+/// `child` is its left child, `child + 1` its right; a leaf's `child` indexes its class
+/// distribution, stored sparsely as byte-quantised shares (q / Σq per class).
+public struct DecisionTree: Sendable, Equatable {
+    public static let leaf: UInt8 = 255
+
+    public var feature: [UInt8]
+    public var bin: [UInt8]
+    public var child: [UInt32]
+    /// Leaf k's entries are leafClass/leafShare[leafStart[k] ..< leafStart[k + 1]].
+    public var leafStart: [UInt32]
+    public var leafClass: [UInt16]
+    public var leafShare: [UInt8]
+
+    public var nodeCount: Int { feature.count }
+    public var leafCount: Int { leafStart.count - 1 }
+
+    /// The leaf a binned row falls in.
+    @inline(__always)
+    func leafIndex(_ row: UnsafePointer<UInt8>, stride: Int) -> Int {
+        feature.withUnsafeBufferPointer { feature in
+            bin.withUnsafeBufferPointer { bin in
+                child.withUnsafeBufferPointer { child in
+                    var node = 0
+                    while feature[node] != Self.leaf {
+                        node = Int(child[node]) + (row[Int(feature[node]) * stride] <= bin[node] ? 0 : 1)
+                    }
+                    return Int(child[node])
+                }
+            }
+        }
+    }
+
+    /// Adds this tree's class distribution for a binned row, times `weight`, to `sums`.
+    @inline(__always)
+    func accumulate(_ row: UnsafePointer<UInt8>, stride: Int, weight: Double, into sums: UnsafeMutablePointer<Double>) {
+        let k = leafIndex(row, stride: stride)
+        let start = Int(leafStart[k]), end = Int(leafStart[k + 1])
+        var total = 0
+        for e in start..<end { total += Int(leafShare[e]) }
+        let scale = weight / Double(total)
+        for e in start..<end { sums[Int(leafClass[e])] += Double(leafShare[e]) * scale }
+    }
+}
+
+/// A random forest classifier (Breiman): CART trees with Gini impurity on bootstrap samples,
+/// ⌊√features⌋ candidate features per split, class probabilities averaged over the trees.
+public struct RandomForest: Sendable, Equatable {
+    public var classes: [String]
+    public var featureNames: [String]
+    public var binning: FeatureBinning
+    public var trees: [DecisionTree]
+    /// Mean decrease in Gini impurity per feature, summing to 1.
+    public var featureImportances: [Double]
+    /// Accuracy of each training row predicted by the trees that did not see it (nil if none).
+    public var oobScore: Double?
+    public var settings: RandomForestSettings
+
+    public var nodeCount: Int { trees.reduce(0) { $0 + $1.nodeCount } }
+
+    public init(classes: [String], featureNames: [String], binning: FeatureBinning, trees: [DecisionTree],
+                featureImportances: [Double], oobScore: Double?, settings: RandomForestSettings) {
+        self.classes = classes
+        self.featureNames = featureNames
+        self.binning = binning
+        self.trees = trees
+        self.featureImportances = featureImportances
+        self.oobScore = oobScore
+        self.settings = settings
+    }
+
+    // MARK: Training
+
+    public static func train(_ data: ClassificationData, settings: RandomForestSettings = RandomForestSettings()) throws -> RandomForest {
+        let n = data.count, d = data.featureCount
+        guard n > 0 else { throw MoosicError.invalidData("no training rows") }
+        guard d > 0, d < Int(DecisionTree.leaf), data.features.count == n * d else {
+            throw MoosicError.invalidData("training data needs 1 to 254 features per row")
+        }
+        guard !data.classes.isEmpty, data.classes.count <= Int(UInt16.max),
+              data.labels.allSatisfy({ $0 >= 0 && $0 < data.classes.count }) else {
+            throw MoosicError.invalidData("training labels must index 1 to 65535 classes")
+        }
+        guard settings.trees > 0, settings.minSamplesLeaf > 0, settings.maxDepth.map({ $0 >= 0 }) ?? true,
+              settings.maxFeatures.map({ $0 > 0 }) ?? true, settings.threads.map({ $0 > 0 }) ?? true else {
+            throw MoosicError.usage("trees, leaf size, features and threads must be positive, depth not negative")
+        }
+        let binning = FeatureBinning(rows: data.features, count: n, features: d)
+        let columns = binning.binColumns(rows: data.features, count: n)
+        let labels = data.labels.map { UInt16($0) }
+        let builder = TreeBuilder(columns: columns, labels: labels, sampleCount: n, featureCount: d,
+                                  classCount: data.classes.count, settings: settings)
+
+        let treeCount = settings.trees
+        var built = [TreeBuilder.Result?](repeating: nil, count: treeCount)
+        let threads = min(settings.threads ?? ProcessInfo.processInfo.activeProcessorCount, treeCount)
+        built.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            let next = NextIndex()
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while let t = next.take(below: treeCount) {
+                    slots[t] = builder.build(tree: t)
+                }
+            }
+        }
+        let results = built.map { $0! }
+
+        var importances = [Double](repeating: 0, count: d)
+        for result in results {
+            let total = result.importance.reduce(0, +)
+            guard total > 0 else { continue }
+            for f in 0..<d { importances[f] += result.importance[f] / total }
+        }
+        let importanceTotal = importances.reduce(0, +)
+        if importanceTotal > 0 { importances = importances.map { $0 / importanceTotal } }
+
+        let trees = results.map(\.tree)
+        var kept = settings
+        kept.threads = nil
+        let oob = outOfBagScore(trees: trees, inBag: results.map(\.inBag), columns: columns, labels: labels,
+                                sampleCount: n, classCount: data.classes.count, threads: threads)
+        return RandomForest(classes: data.classes, featureNames: data.featureNames, binning: binning, trees: trees,
+                            featureImportances: importances, oobScore: oob, settings: kept)
+    }
+
+    private static func outOfBagScore(trees: [DecisionTree], inBag: [[UInt64]], columns: [UInt8], labels: [UInt16],
+                                      sampleCount n: Int, classCount: Int, threads: Int) -> Double? {
+        let chunk = 1024
+        let chunks = (n + chunk - 1) / chunk
+        var perChunk = [(correct: Int, counted: Int)](repeating: (0, 0), count: chunks)
+        columns.withUnsafeBufferPointer { columns in
+            perChunk.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                nonisolated(unsafe) let columns = columns
+                let next = NextIndex()
+                DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                    var sums = [Double](repeating: 0, count: classCount)
+                    while let c = next.take(below: chunks) {
+                        var correct = 0, counted = 0
+                        for i in c * chunk..<min(n, (c + 1) * chunk) {
+                            for k in 0..<classCount { sums[k] = 0 }
+                            var seen = false
+                            sums.withUnsafeMutableBufferPointer { sums in
+                                for t in trees.indices where inBag[t][i >> 6] & (1 << UInt64(i & 63)) == 0 {
+                                    seen = true
+                                    trees[t].accumulate(columns.baseAddress! + i, stride: n, weight: 1,
+                                                        into: sums.baseAddress!)
+                                }
+                            }
+                            guard seen else { continue }
+                            counted += 1
+                            if argmax(sums) == Int(labels[i]) { correct += 1 }
+                        }
+                        out[c] = (correct, counted)
+                    }
+                }
+            }
+        }
+        let counted = perChunk.reduce(0) { $0 + $1.counted }
+        guard counted > 0 else { return nil }
+        return Double(perChunk.reduce(0) { $0 + $1.correct }) / Double(counted)
+    }
+
+    // MARK: Prediction
+
+    /// Class probabilities for row-major rows: `count × classes.count` values, each row summing to 1.
+    public func probabilities(rows: [Float], threads: Int? = nil) -> [Double] {
+        let d = featureNames.count, c = classes.count
+        let count = d == 0 ? 0 : rows.count / d
+        var out = [Double](repeating: 0, count: count * c)
+        let chunk = 256
+        let chunks = (count + chunk - 1) / chunk
+        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, chunks))
+        let weight = 1 / Double(trees.count)
+        out.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            let next = NextIndex()
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                var binned = [UInt8](repeating: 0, count: d)
+                while let k = next.take(below: chunks) {
+                    for i in k * chunk..<min(count, (k + 1) * chunk) {
+                        for f in 0..<d { binned[f] = binning.bin(rows[i * d + f], feature: f) }
+                        binned.withUnsafeBufferPointer { row in
+                            for tree in trees {
+                                tree.accumulate(row.baseAddress!, stride: 1, weight: weight, into: out.baseAddress! + i * c)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Class probabilities for one row.
+    public func probabilities(_ row: [Float]) -> [Double] {
+        probabilities(rows: row, threads: 1)
+    }
+}
+
+func argmax(_ values: [Double]) -> Int {
+    var best = 0
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best
+}
+
+func argmax(_ values: UnsafeBufferPointer<Double>) -> Int {
+    var best = 0
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best
+}
+
+/// Hands out 0, 1, 2, … to worker threads.
+final class NextIndex: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+/// Grows one tree. Shared read-only by the worker threads; each call owns its scratch buffers.
+struct TreeBuilder: @unchecked Sendable {
+    let columns: [UInt8]
+    let labels: [UInt16]
+    let sampleCount: Int
+    let featureCount: Int
+    let classCount: Int
+    let settings: RandomForestSettings
+
+    struct Result {
+        var tree: DecisionTree
+        /// Bit i set: sample i is in the tree's bootstrap sample.
+        var inBag: [UInt64]
+        /// Weighted Gini decrease per feature.
+        var importance: [Double]
+    }
+
+    func build(tree index: Int) -> Result {
+        let n = sampleCount, d = featureCount, c = classCount
+        var rng = SeededRandom(seed: settings.seed, stream: UInt64(index))
+        // The bootstrap sample as multiplicities: a row drawn k times is one sample of weight k.
+        var weight = [Int32](repeating: 0, count: n)
+        for _ in 0..<n { weight[rng.below(n)] += 1 }
+        var inBag = [UInt64](repeating: 0, count: (n + 63) / 64)
+        var samples: [Int32] = []
+        samples.reserveCapacity(n)
+        for i in 0..<n where weight[i] > 0 {
+            samples.append(Int32(i))
+            inBag[i >> 6] |= 1 << UInt64(i & 63)
+        }
+        let mtry = min(d, settings.maxFeatures ?? max(1, Int(Double(d).squareRoot())))
+        let minLeaf = settings.minSamplesLeaf
+        let maxDepth = settings.maxDepth ?? Int.max
+
+        var tree = DecisionTree(feature: [0], bin: [0], child: [0], leafStart: [0], leafClass: [], leafShare: [])
+        var importance = [Double](repeating: 0, count: d)
+        var stack: [(start: Int, end: Int, depth: Int, node: Int)] = [(0, samples.count, 0, 0)]
+        var counts = [Int](repeating: 0, count: c)
+        var left = [Int](repeating: 0, count: c)
+        var right = [Int](repeating: 0, count: c)
+        var order = [Int32](repeating: 0, count: samples.count)
+        var binCounts = [Int](repeating: 0, count: FeatureBinning.maximumBins + 1)
+        var featureOrder = Array(0..<d)
+
+        columns.withUnsafeBufferPointer { columns in
+        labels.withUnsafeBufferPointer { labels in
+        weight.withUnsafeBufferPointer { weight in
+        while let item = stack.popLast() {
+            let (start, end, depth, node) = item
+            for k in 0..<c { counts[k] = 0 }
+            var total = 0
+            for s in start..<end {
+                let i = Int(samples[s])
+                counts[Int(labels[i])] += Int(weight[i])
+                total += Int(weight[i])
+            }
+            var sumSquares = 0
+            var classesPresent = 0
+            for k in 0..<c where counts[k] > 0 {
+                sumSquares += counts[k] * counts[k]
+                classesPresent += 1
+            }
+            let size = end - start
+            var best: (feature: Int, bin: Int, score: Double)?
+            if classesPresent > 1, size >= 2 * minLeaf, size >= 2, depth < maxDepth {
+                let parentScore = Double(sumSquares) / Double(total)
+                // Draw features without replacement until mtry non-constant ones were tried
+                // (constant ones do not count, as in scikit-learn).
+                var drawn = 0, tried = 0
+                while drawn < d, tried < mtry {
+                    let pick = drawn + rng.below(d - drawn)
+                    featureOrder.swapAt(drawn, pick)
+                    let f = featureOrder[drawn]
+                    drawn += 1
+                    let column = columns.baseAddress! + f * n
+                    var low = 255, high = 0
+                    for s in start..<end {
+                        let b = Int(column[Int(samples[s])])
+                        if b < low { low = b }
+                        if b > high { high = b }
+                    }
+                    if low == high { continue }
+                    tried += 1
+                    // Counting sort of the node's samples by bin.
+                    for b in low...high + 1 { binCounts[b] = 0 }
+                    for s in start..<end { binCounts[Int(column[Int(samples[s])]) + 1] += 1 }
+                    for b in low...high { binCounts[b + 1] += binCounts[b] }
+                    for s in start..<end {
+                        let i = samples[s]
+                        let b = Int(column[Int(i)])
+                        order[binCounts[b]] = i
+                        binCounts[b] += 1
+                    }
+                    // After the scatter binCounts[b] is the end of bin b in `order`.
+                    for k in 0..<c { left[k] = 0; right[k] = counts[k] }
+                    var leftSquares = 0, rightSquares = sumSquares
+                    var leftWeight = 0, leftSize = 0
+                    var position = 0
+                    for b in low..<high {
+                        let binEnd = binCounts[b]
+                        if binEnd == position { continue }
+                        while position < binEnd {
+                            let i = Int(order[position])
+                            let k = Int(labels[i]), w = Int(weight[i])
+                            leftSquares += 2 * w * left[k] + w * w
+                            rightSquares -= 2 * w * right[k] - w * w
+                            left[k] += w
+                            right[k] -= w
+                            leftWeight += w
+                            position += 1
+                        }
+                        leftSize = position
+                        if size - leftSize < minLeaf { break }
+                        if leftSize < minLeaf { continue }
+                        let score = Double(leftSquares) / Double(leftWeight)
+                            + Double(rightSquares) / Double(total - leftWeight)
+                        if score > (best?.score ?? -1) { best = (f, b, score) }
+                    }
+                }
+                if let found = best {
+                    importance[found.feature] += found.score - parentScore
+                }
+            }
+            guard let split = best else {
+                tree.feature[node] = DecisionTree.leaf
+                tree.child[node] = UInt32(tree.leafCount)
+                appendLeaf(counts: counts, total: total, to: &tree)
+                continue
+            }
+            // Partition the node's samples: bin ≤ split.bin first.
+            let column = columns.baseAddress! + split.feature * n
+            var i = start, j = end - 1
+            while i <= j {
+                if Int(column[Int(samples[i])]) <= split.bin {
+                    i += 1
+                } else {
+                    samples.swapAt(i, j)
+                    j -= 1
+                }
+            }
+            let leftChild = tree.nodeCount
+            tree.feature[node] = UInt8(split.feature)
+            tree.bin[node] = UInt8(split.bin)
+            tree.child[node] = UInt32(leftChild)
+            tree.feature.append(contentsOf: [0, 0])
+            tree.bin.append(contentsOf: [0, 0])
+            tree.child.append(contentsOf: [0, 0])
+            stack.append((i, end, depth + 1, leftChild + 1))
+            stack.append((start, i, depth + 1, leftChild))
+        }
+        }
+        }
+        }
+        return Result(tree: tree, inBag: inBag, importance: importance)
+    }
+
+    /// Stores a leaf's class shares quantised to bytes (q = round(255 · share), zeros dropped): the
+    /// model file keeps exactly these, so a saved and loaded forest predicts what the trained one did.
+    private func appendLeaf(counts: [Int], total: Int, to tree: inout DecisionTree) {
+        var largest = 0
+        var stored = 0
+        for k in 0..<classCount where counts[k] > 0 {
+            if counts[k] > counts[largest] { largest = k }
+            let q = (counts[k] * 255 * 2 + total) / (2 * total)
+            if q > 0 {
+                tree.leafClass.append(UInt16(k))
+                tree.leafShare.append(UInt8(q))
+                stored += 1
+            }
+        }
+        if stored == 0 {
+            // Only possible with > 510 classes all near-equally present: keep the majority.
+            tree.leafClass.append(UInt16(largest))
+            tree.leafShare.append(1)
+        }
+        tree.leafStart.append(UInt32(tree.leafClass.count))
+    }
+}
