@@ -1,14 +1,17 @@
-/// Maps each feature to at most 256 ordered bins (one byte), computed once from the training data.
-/// The trees split on bin boundaries, so a split search sorts a node's samples by counting bins
-/// instead of comparing floats, and a prediction bins its row once, then compares bytes.
+/// Maps each feature to at most 65,536 ordered bins (a UInt16 rank), computed once from the
+/// training data: one bin per distinct value, so splits are as exact as a float CART's, but a split
+/// search sorts small integers (counting or radix sort) instead of comparing floats, and a
+/// prediction bins its row once, then compares integers. (256 quantile bins, as histogram
+/// learners use, were measured first: 114-genre accuracy fell from 28 % to 20.5 %, because songs
+/// published twice under different ids share exact feature values that coarse bins cannot isolate.)
 ///
 /// `bin(x) = number of edges < x`, so `x <= edges[b]` exactly when `bin(x) <= b`: a split
 /// "bin ≤ b" is the threshold split "x ≤ edges[b]".
 public struct FeatureBinning: Sendable, Equatable {
-    /// Per feature, ascending bin edges (at most 255).
+    /// Per feature, ascending bin edges (at most 65,535).
     public private(set) var edges: [[Float]]
 
-    public static let maximumBins = 256
+    public static let maximumBins = 65536
 
     public init(edges: [[Float]]) {
         self.edges = edges
@@ -17,8 +20,8 @@ public struct FeatureBinning: Sendable, Equatable {
     public var featureCount: Int { edges.count }
 
     /// Edges from row-major training rows (`count` rows of `features` values): a feature with at
-    /// most 256 distinct values gets one bin per value (midpoints between them, as an exact CART
-    /// would split); otherwise edges sit at the 255 inner 1/256 quantiles.
+    /// most 65,536 distinct values gets one bin per value (midpoints between them, as an exact CART
+    /// would split); otherwise edges sit at the inner 1/65,536 quantiles.
     public init(rows: [Float], count: Int, features: Int) {
         var edges: [[Float]] = []
         var column = [Float](repeating: 0, count: count)
@@ -54,21 +57,21 @@ public struct FeatureBinning: Sendable, Equatable {
     }
 
     @inline(__always)
-    public func bin(_ value: Float, feature: Int) -> UInt8 {
+    public func bin(_ value: Float, feature: Int) -> UInt16 {
         edges[feature].withUnsafeBufferPointer { e in
             var low = 0, high = e.count
             while low < high {
                 let mid = (low + high) >> 1
                 if e[mid] < value { low = mid + 1 } else { high = mid }
             }
-            return UInt8(truncatingIfNeeded: low)
+            return UInt16(truncatingIfNeeded: low)
         }
     }
 
     /// Bins row-major rows into a feature-major (column) matrix: `result[f * count + i]`.
-    public func binColumns(rows: [Float], count: Int) -> [UInt8] {
+    public func binColumns(rows: [Float], count: Int) -> [UInt16] {
         let d = featureCount
-        var out = [UInt8](repeating: 0, count: d * count)
+        var out = [UInt16](repeating: 0, count: d * count)
         for f in 0..<d {
             for i in 0..<count { out[f * count + i] = bin(rows[i * d + f], feature: f) }
         }

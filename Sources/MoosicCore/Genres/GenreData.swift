@@ -71,9 +71,13 @@ public struct GenreData: Sendable {
     public func classification(classes: [String]) -> ClassificationData {
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let known = subset { index[genres[$0]] != nil }
+        var trackNumber: [String: Int] = [:]
+        let groups = known.trackIDs.map { id in
+            trackNumber[id] ?? { trackNumber[id] = trackNumber.count; return trackNumber.count - 1 }()
+        }
         return ClassificationData(features: known.features, labels: known.genres.map { index[$0]! },
                                   featureCount: GenreFeatures.names.count, classes: classes,
-                                  featureNames: GenreFeatures.names)
+                                  featureNames: GenreFeatures.names, groups: groups)
     }
 }
 

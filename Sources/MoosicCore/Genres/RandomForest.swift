@@ -33,13 +33,18 @@ public struct ClassificationData: Sendable {
     public var featureCount: Int
     public var classes: [String]
     public var featureNames: [String]
+    /// Rows with the same group (e.g. one song under two genres) count as one for the
+    /// out-of-bag score: a row is scored only by trees that saw no row of its group.
+    public var groups: [Int]?
 
-    public init(features: [Float], labels: [Int], featureCount: Int, classes: [String], featureNames: [String]) {
+    public init(features: [Float], labels: [Int], featureCount: Int, classes: [String], featureNames: [String],
+                groups: [Int]? = nil) {
         self.features = features
         self.labels = labels
         self.featureCount = featureCount
         self.classes = classes
         self.featureNames = featureNames
+        self.groups = groups
     }
 
     public var count: Int { labels.count }
@@ -51,42 +56,57 @@ public struct ClassificationData: Sendable {
 public struct DecisionTree: Sendable, Equatable {
     public static let leaf: UInt8 = 255
 
-    public var feature: [UInt8]
-    public var bin: [UInt8]
-    public var child: [UInt32]
+    /// 8 bytes, so that a step down the tree touches one cache line.
+    public struct Node: Sendable, Equatable {
+        public var feature: UInt8
+        public var bin: UInt16
+        public var child: UInt32
+
+        public init(feature: UInt8, bin: UInt16, child: UInt32) {
+            self.feature = feature
+            self.bin = bin
+            self.child = child
+        }
+
+        public var isLeaf: Bool { feature == DecisionTree.leaf }
+    }
+
+    public var nodes: [Node]
     /// Leaf k's entries are leafClass/leafShare[leafStart[k] ..< leafStart[k + 1]].
     public var leafStart: [UInt32]
     public var leafClass: [UInt16]
     public var leafShare: [UInt8]
 
-    public var nodeCount: Int { feature.count }
+    public var nodeCount: Int { nodes.count }
     public var leafCount: Int { leafStart.count - 1 }
 
     /// The leaf a binned row falls in.
     @inline(__always)
-    func leafIndex(_ row: UnsafePointer<UInt8>, stride: Int) -> Int {
-        feature.withUnsafeBufferPointer { feature in
-            bin.withUnsafeBufferPointer { bin in
-                child.withUnsafeBufferPointer { child in
-                    var node = 0
-                    while feature[node] != Self.leaf {
-                        node = Int(child[node]) + (row[Int(feature[node]) * stride] <= bin[node] ? 0 : 1)
-                    }
-                    return Int(child[node])
-                }
+    func leafIndex(_ row: UnsafePointer<UInt16>, stride: Int) -> Int {
+        nodes.withUnsafeBufferPointer { nodes in
+            var node = nodes[0]
+            while node.feature != Self.leaf {
+                node = nodes[Int(node.child) + (row[Int(node.feature) * stride] <= node.bin ? 0 : 1)]
             }
+            return Int(node.child)
         }
     }
 
     /// Adds this tree's class distribution for a binned row, times `weight`, to `sums`.
     @inline(__always)
-    func accumulate(_ row: UnsafePointer<UInt8>, stride: Int, weight: Double, into sums: UnsafeMutablePointer<Double>) {
+    func accumulate(_ row: UnsafePointer<UInt16>, stride: Int, weight: Double, into sums: UnsafeMutablePointer<Double>) {
         let k = leafIndex(row, stride: stride)
-        let start = Int(leafStart[k]), end = Int(leafStart[k + 1])
-        var total = 0
-        for e in start..<end { total += Int(leafShare[e]) }
-        let scale = weight / Double(total)
-        for e in start..<end { sums[Int(leafClass[e])] += Double(leafShare[e]) * scale }
+        leafStart.withUnsafeBufferPointer { leafStart in
+            leafClass.withUnsafeBufferPointer { leafClass in
+                leafShare.withUnsafeBufferPointer { leafShare in
+                    let start = Int(leafStart[k]), end = Int(leafStart[k + 1])
+                    var total = 0
+                    for e in start..<end { total += Int(leafShare[e]) }
+                    let scale = weight / Double(total)
+                    for e in start..<end { sums[Int(leafClass[e])] += Double(leafShare[e]) * scale }
+                }
+            }
+        }
     }
 }
 
@@ -121,7 +141,7 @@ public struct RandomForest: Sendable, Equatable {
     public static func train(_ data: ClassificationData, settings: RandomForestSettings = RandomForestSettings()) throws -> RandomForest {
         let n = data.count, d = data.featureCount
         guard n > 0 else { throw MoosicError.invalidData("no training rows") }
-        guard d > 0, d < Int(DecisionTree.leaf), data.features.count == n * d else {
+        guard d > 0, d < 254, data.features.count == n * d else {
             throw MoosicError.invalidData("training data needs 1 to 254 features per row")
         }
         guard !data.classes.isEmpty, data.classes.count <= Int(UInt16.max),
@@ -164,14 +184,34 @@ public struct RandomForest: Sendable, Equatable {
         let trees = results.map(\.tree)
         var kept = settings
         kept.threads = nil
-        let oob = outOfBagScore(trees: trees, inBag: results.map(\.inBag), columns: columns, labels: labels,
-                                sampleCount: n, classCount: data.classes.count, threads: threads)
+        guard data.groups.map({ $0.count == n }) ?? true else {
+            throw MoosicError.invalidData("training data needs one group per row")
+        }
+        let oob = outOfBagScore(trees: trees, inBag: results.map(\.inBag), groups: data.groups, columns: columns,
+                                labels: labels, sampleCount: n, classCount: data.classes.count, threads: threads)
         return RandomForest(classes: data.classes, featureNames: data.featureNames, binning: binning, trees: trees,
                             featureImportances: importances, oobScore: oob, settings: kept)
     }
 
-    private static func outOfBagScore(trees: [DecisionTree], inBag: [[UInt64]], columns: [UInt8], labels: [UInt16],
-                                      sampleCount n: Int, classCount: Int, threads: Int) -> Double? {
+    private static func outOfBagScore(trees: [DecisionTree], inBag: [[UInt64]], groups: [Int]?, columns: [UInt16],
+                                      labels: [UInt16], sampleCount n: Int, classCount: Int, threads: Int) -> Double? {
+        // The rows of each row's group (itself alone without groups).
+        var members: [[Int]] = []
+        var memberIndex = Array(0..<n)
+        if let groups {
+            var slot: [Int: Int] = [:]
+            for i in 0..<n {
+                let g = slot[groups[i]] ?? { slot[groups[i]] = members.count; members.append([]); return members.count - 1 }()
+                members[g].append(i)
+                memberIndex[i] = g
+            }
+        } else {
+            members = (0..<n).map { [$0] }
+        }
+        let groupMembers = members, groupOf = memberIndex
+        @Sendable func outOfBag(_ t: Int, _ i: Int) -> Bool {
+            groupMembers[groupOf[i]].allSatisfy { inBag[t][$0 >> 6] & (1 << UInt64($0 & 63)) == 0 }
+        }
         let chunk = 1024
         let chunks = (n + chunk - 1) / chunk
         var perChunk = [(correct: Int, counted: Int)](repeating: (0, 0), count: chunks)
@@ -188,7 +228,7 @@ public struct RandomForest: Sendable, Equatable {
                             for k in 0..<classCount { sums[k] = 0 }
                             var seen = false
                             sums.withUnsafeMutableBufferPointer { sums in
-                                for t in trees.indices where inBag[t][i >> 6] & (1 << UInt64(i & 63)) == 0 {
+                                for t in trees.indices where outOfBag(t, i) {
                                     seen = true
                                     trees[t].accumulate(columns.baseAddress! + i, stride: n, weight: 1,
                                                         into: sums.baseAddress!)
@@ -211,25 +251,32 @@ public struct RandomForest: Sendable, Equatable {
     // MARK: Prediction
 
     /// Class probabilities for row-major rows: `count × classes.count` values, each row summing to 1.
+    /// Rows go in chunks, tree by tree within a chunk, so a tree's upper levels stay in cache.
     public func probabilities(rows: [Float], threads: Int? = nil) -> [Double] {
         let d = featureNames.count, c = classes.count
         let count = d == 0 ? 0 : rows.count / d
         var out = [Double](repeating: 0, count: count * c)
-        let chunk = 256
+        // Large chunks: a tree is walked by many rows while its nodes are in cache.
+        let cores = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = min(2048, max(64, count / (4 * cores)))
         let chunks = (count + chunk - 1) / chunk
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, chunks))
+        let workers = max(1, min(cores, chunks))
         let weight = 1 / Double(trees.count)
         out.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             let next = NextIndex()
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                var binned = [UInt8](repeating: 0, count: d)
+                var binned = [UInt16](repeating: 0, count: d * chunk)
                 while let k = next.take(below: chunks) {
-                    for i in k * chunk..<min(count, (k + 1) * chunk) {
-                        for f in 0..<d { binned[f] = binning.bin(rows[i * d + f], feature: f) }
-                        binned.withUnsafeBufferPointer { row in
-                            for tree in trees {
-                                tree.accumulate(row.baseAddress!, stride: 1, weight: weight, into: out.baseAddress! + i * c)
+                    let first = k * chunk, rowsHere = min(count, first + chunk) - first
+                    for r in 0..<rowsHere {
+                        for f in 0..<d { binned[r * d + f] = binning.bin(rows[(first + r) * d + f], feature: f) }
+                    }
+                    binned.withUnsafeBufferPointer { binned in
+                        for tree in trees {
+                            for r in 0..<rowsHere {
+                                tree.accumulate(binned.baseAddress! + r * d, stride: 1, weight: weight,
+                                                into: out.baseAddress! + (first + r) * c)
                             }
                         }
                     }
@@ -273,7 +320,7 @@ final class NextIndex: @unchecked Sendable {
 
 /// Grows one tree. Shared read-only by the worker threads; each call owns its scratch buffers.
 struct TreeBuilder: @unchecked Sendable {
-    let columns: [UInt8]
+    let columns: [UInt16]
     let labels: [UInt16]
     let sampleCount: Int
     let featureCount: Int
@@ -305,15 +352,15 @@ struct TreeBuilder: @unchecked Sendable {
         let minLeaf = settings.minSamplesLeaf
         let maxDepth = settings.maxDepth ?? Int.max
 
-        var tree = DecisionTree(feature: [0], bin: [0], child: [0], leafStart: [0], leafClass: [], leafShare: [])
+        var tree = DecisionTree(nodes: [DecisionTree.Node(feature: 0, bin: 0, child: 0)], leafStart: [0],
+                                leafClass: [], leafShare: [])
         var importance = [Double](repeating: 0, count: d)
         var stack: [(start: Int, end: Int, depth: Int, node: Int)] = [(0, samples.count, 0, 0)]
         var counts = [Int](repeating: 0, count: c)
         var left = [Int](repeating: 0, count: c)
         var right = [Int](repeating: 0, count: c)
-        var order = [Int32](repeating: 0, count: samples.count)
-        var binCounts = [Int](repeating: 0, count: FeatureBinning.maximumBins + 1)
         var featureOrder = Array(0..<d)
+        let sorter = KeySorter(capacity: samples.count)
 
         columns.withUnsafeBufferPointer { columns in
         labels.withUnsafeBufferPointer { labels in
@@ -346,7 +393,7 @@ struct TreeBuilder: @unchecked Sendable {
                     let f = featureOrder[drawn]
                     drawn += 1
                     let column = columns.baseAddress! + f * n
-                    var low = 255, high = 0
+                    var low = Int.max, high = 0
                     for s in start..<end {
                         let b = Int(column[Int(samples[s])])
                         if b < low { low = b }
@@ -354,40 +401,31 @@ struct TreeBuilder: @unchecked Sendable {
                     }
                     if low == high { continue }
                     tried += 1
-                    // Counting sort of the node's samples by bin.
-                    for b in low...high + 1 { binCounts[b] = 0 }
-                    for s in start..<end { binCounts[Int(column[Int(samples[s])]) + 1] += 1 }
-                    for b in low...high { binCounts[b + 1] += binCounts[b] }
-                    for s in start..<end {
-                        let i = samples[s]
-                        let b = Int(column[Int(i)])
-                        order[binCounts[b]] = i
-                        binCounts[b] += 1
+                    // The node's samples sorted by bin, as keys (bin - low) << 32 | sample.
+                    for s in 0..<size {
+                        let i = samples[start + s]
+                        sorter.keys[s] = UInt64(Int(column[Int(i)]) - low) << 32 | UInt64(UInt32(i))
                     }
-                    // After the scatter binCounts[b] is the end of bin b in `order`.
+                    let sorted = sorter.sort(count: size, range: high - low + 1)
                     for k in 0..<c { left[k] = 0; right[k] = counts[k] }
                     var leftSquares = 0, rightSquares = sumSquares
-                    var leftWeight = 0, leftSize = 0
-                    var position = 0
-                    for b in low..<high {
-                        let binEnd = binCounts[b]
-                        if binEnd == position { continue }
-                        while position < binEnd {
-                            let i = Int(order[position])
-                            let k = Int(labels[i]), w = Int(weight[i])
-                            leftSquares += 2 * w * left[k] + w * w
-                            rightSquares -= 2 * w * right[k] - w * w
-                            left[k] += w
-                            right[k] -= w
-                            leftWeight += w
-                            position += 1
-                        }
-                        leftSize = position
+                    var leftWeight = 0
+                    for p in 0..<(size - 1) {
+                        let key = sorted[p]
+                        let i = Int(key & 0xFFFF_FFFF)
+                        let k = Int(labels[i]), w = Int(weight[i])
+                        leftSquares += 2 * w * left[k] + w * w
+                        rightSquares -= 2 * w * right[k] - w * w
+                        left[k] += w
+                        right[k] -= w
+                        leftWeight += w
+                        let leftSize = p + 1
                         if size - leftSize < minLeaf { break }
-                        if leftSize < minLeaf { continue }
+                        // Split only between different bins.
+                        guard leftSize >= minLeaf, sorted[p + 1] >> 32 != key >> 32 else { continue }
                         let score = Double(leftSquares) / Double(leftWeight)
                             + Double(rightSquares) / Double(total - leftWeight)
-                        if score > (best?.score ?? -1) { best = (f, b, score) }
+                        if score > (best?.score ?? -1) { best = (f, Int(key >> 32) + low, score) }
                     }
                 }
                 if let found = best {
@@ -395,8 +433,7 @@ struct TreeBuilder: @unchecked Sendable {
                 }
             }
             guard let split = best else {
-                tree.feature[node] = DecisionTree.leaf
-                tree.child[node] = UInt32(tree.leafCount)
+                tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: 0, child: UInt32(tree.leafCount))
                 appendLeaf(counts: counts, total: total, to: &tree)
                 continue
             }
@@ -412,12 +449,10 @@ struct TreeBuilder: @unchecked Sendable {
                 }
             }
             let leftChild = tree.nodeCount
-            tree.feature[node] = UInt8(split.feature)
-            tree.bin[node] = UInt8(split.bin)
-            tree.child[node] = UInt32(leftChild)
-            tree.feature.append(contentsOf: [0, 0])
-            tree.bin.append(contentsOf: [0, 0])
-            tree.child.append(contentsOf: [0, 0])
+            tree.nodes[node] = DecisionTree.Node(feature: UInt8(split.feature), bin: UInt16(split.bin),
+                                                 child: UInt32(leftChild))
+            tree.nodes.append(DecisionTree.Node(feature: 0, bin: 0, child: 0))
+            tree.nodes.append(DecisionTree.Node(feature: 0, bin: 0, child: 0))
             stack.append((i, end, depth + 1, leftChild + 1))
             stack.append((start, i, depth + 1, leftChild))
         }
@@ -447,5 +482,70 @@ struct TreeBuilder: @unchecked Sendable {
             tree.leafShare.append(1)
         }
         tree.leafStart.append(UInt32(tree.leafClass.count))
+    }
+}
+
+/// Sorts keys `bin << 32 | sample` by bin: insertion sort for a few, counting sort when the bins
+/// span little more than the keys, else a two-pass radix sort on the 16-bit bin. All linear or
+/// tiny, which is what makes exact splits as cheap as histogram ones here.
+final class KeySorter {
+    let keys: UnsafeMutablePointer<UInt64>
+    private let spare: UnsafeMutablePointer<UInt64>
+    private let buckets: UnsafeMutablePointer<Int>
+    private static let bucketCount = FeatureBinning.maximumBins + 1
+
+    init(capacity: Int) {
+        keys = .allocate(capacity: max(capacity, 1))
+        spare = .allocate(capacity: max(capacity, 1))
+        buckets = .allocate(capacity: Self.bucketCount)
+    }
+
+    deinit {
+        keys.deallocate()
+        spare.deallocate()
+        buckets.deallocate()
+    }
+
+    /// Sorts keys[0..<count] (bins in 0..<range); returns where the sorted keys are.
+    func sort(count: Int, range: Int) -> UnsafeMutablePointer<UInt64> {
+        if count <= 32 {
+            for a in 1..<max(count, 1) {
+                let key = keys[a]
+                var b = a - 1
+                while b >= 0, keys[b] > key {
+                    keys[b + 1] = keys[b]
+                    b -= 1
+                }
+                keys[b + 1] = key
+            }
+            return keys
+        }
+        if range <= 2 * count + 256 {
+            pass(from: keys, to: spare, count: count, buckets: range) { Int($0 >> 32) }
+            return spare
+        }
+        pass(from: keys, to: spare, count: count, buckets: 256) { Int(($0 >> 32) & 0xFF) }
+        pass(from: spare, to: keys, count: count, buckets: 256) { Int($0 >> 40) }
+        return keys
+    }
+
+    /// One stable counting-sort pass.
+    @inline(__always)
+    private func pass(from source: UnsafeMutablePointer<UInt64>, to target: UnsafeMutablePointer<UInt64>, count: Int,
+                      buckets n: Int, bucket: (UInt64) -> Int) {
+        for b in 0..<n { buckets[b] = 0 }
+        for p in 0..<count { buckets[bucket(source[p])] += 1 }
+        var sum = 0
+        for b in 0..<n {
+            let c = buckets[b]
+            buckets[b] = sum
+            sum += c
+        }
+        for p in 0..<count {
+            let key = source[p]
+            let b = bucket(key)
+            target[buckets[b]] = key
+            buckets[b] += 1
+        }
     }
 }

@@ -8,13 +8,13 @@ import Foundation
 ///     settings: u32 trees, i32 max depth (-1 none), u32 min leaf, i32 max features (-1 √), u64 seed
 ///     f64 OOB score (NaN none), f64 importance per feature
 ///     u32 trees, each: u32 node count, then its nodes in preorder:
-///         internal: u8 feature, u8 bin, left subtree, right subtree
+///         internal: u8 feature, u16 bin, left subtree, right subtree
 ///         pure leaf: u8 254, class
 ///         leaf: u8 255, count, count × (class, u8 share)
 ///       (class and count are u8 with ≤ 256 classes, u16 otherwise)
 ///     u64 FNV-1a of everything before
 ///
-/// Preorder lets the child links be implied (2 bytes per internal node instead of 6), and it is
+/// Preorder lets the child links be implied (3 bytes per internal node instead of 8), and it is
 /// the order the trees are grown in, so a loaded forest equals the saved one array for array.
 extension RandomForest {
     static let magic = Array("MOOSICRF".utf8)
@@ -46,8 +46,9 @@ extension RandomForest {
             w.u32(UInt32(tree.nodeCount))
             var stack = [0]
             while let node = stack.popLast() {
-                if tree.feature[node] == DecisionTree.leaf {
-                    let k = Int(tree.child[node])
+                let current = tree.nodes[node]
+                if current.isLeaf {
+                    let k = Int(current.child)
                     let start = Int(tree.leafStart[k]), end = Int(tree.leafStart[k + 1])
                     if end - start == 1, tree.leafShare[start] == 255 {
                         w.bytes.append(Self.pureLeaf)
@@ -61,9 +62,9 @@ extension RandomForest {
                         }
                     }
                 } else {
-                    w.bytes.append(tree.feature[node])
-                    w.bytes.append(tree.bin[node])
-                    let left = Int(tree.child[node])
+                    w.bytes.append(current.feature)
+                    w.u16(current.bin)
+                    let left = Int(current.child)
                     stack.append(left + 1)
                     stack.append(left)
                 }
@@ -125,17 +126,14 @@ extension RandomForest {
                 let nodeCount = Int(try r.u32())
                 // Every node takes at least 2 bytes: a larger count cannot be real.
                 guard nodeCount > 0, nodeCount <= (r.end - r.position) / 2 + 1 else { throw corrupt("bad node count") }
-                var tree = DecisionTree(feature: [UInt8](repeating: 0, count: nodeCount),
-                                        bin: [UInt8](repeating: 0, count: nodeCount),
-                                        child: [UInt32](repeating: 0, count: nodeCount),
+                var tree = DecisionTree(nodes: Array(repeating: DecisionTree.Node(feature: 0, bin: 0, child: 0), count: nodeCount),
                                         leafStart: [0], leafClass: [], leafShare: [])
                 var allocated = 1
                 var stack = [0]
                 while let node = stack.popLast() {
                     let tag = try r.u8()
                     if tag == DecisionTree.leaf || tag == Self.pureLeaf {
-                        tree.feature[node] = DecisionTree.leaf
-                        tree.child[node] = UInt32(tree.leafCount)
+                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: 0, child: UInt32(tree.leafCount))
                         let entries = tag == Self.pureLeaf ? 1 : try r.small(wide: wide)
                         guard entries > 0 else { throw corrupt("empty leaf") }
                         for _ in 0..<entries {
@@ -149,9 +147,7 @@ extension RandomForest {
                         tree.leafStart.append(UInt32(tree.leafClass.count))
                     } else {
                         guard Int(tag) < featureCount, allocated + 2 <= nodeCount else { throw corrupt("bad node") }
-                        tree.feature[node] = tag
-                        tree.bin[node] = try r.u8()
-                        tree.child[node] = UInt32(allocated)
+                        tree.nodes[node] = DecisionTree.Node(feature: tag, bin: try r.u16(), child: UInt32(allocated))
                         stack.append(allocated + 1)
                         stack.append(allocated)
                         allocated += 2
