@@ -86,10 +86,10 @@ func audio(_ value: Double) -> AudioFeatures {
         #expect(profile.shares.count == 16)
         #expect(abs(profile.shares.map(\.share).reduce(0, +) - 1) < 1e-9)
         let share = Dictionary(uniqueKeysWithValues: profile.shares.map { ($0.genre, $0.share) })
-        // The library is a quarter rock, with metal: rock leads, and rock + death-metal is well
-        // above their 2/16 share under a uniform profile.
-        #expect(profile.shares[0].genre == "rock")
-        #expect(share["rock"]! + share["death-metal"]! > 0.25)
+        // By the catalog's labels the library is 110 rock, 62 edm, 47 sad, … 30 death-metal tracks:
+        // rock leads, then edm, and rock + death-metal is well above a uniform profile's 2/16.
+        #expect(profile.shares.prefix(2).map(\.genre) == ["rock", "edm"], "\(profile.shares.prefix(5))")
+        #expect(share["rock"]! + share["death-metal"]! > 0.2)
         #expect(share["classical"]! < 0.03 && share["sleep"]! < 0.03)
     }
 
