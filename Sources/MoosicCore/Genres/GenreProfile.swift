@@ -55,6 +55,17 @@ public struct GenreProfile: Sendable, Equatable {
     }
 }
 
+extension GenreProfile {
+    /// The profile over `genres` only (e.g. the genres the local catalog has songs of), its shares
+    /// scaled to sum to 1 again; unchanged coverage.
+    public func restricted(to genres: Set<String>) -> GenreProfile {
+        let kept = shares.filter { genres.contains($0.genre) }
+        let total = kept.reduce(0) { $0 + $1.share }
+        return GenreProfile(shares: kept.map { GenreShare(genre: $0.genre, share: total > 0 ? $0.share / total : 0) },
+                            coverage: coverage)
+    }
+}
+
 /// Catalog look-up in the store: by Spotify id, else by ISRC (only where the catalog has ISRCs:
 /// the Spotify Tracks dataset has none), else by normalised first artist + title (TrackMatchKey).
 public struct StoreCatalogLookup: CatalogLookup {

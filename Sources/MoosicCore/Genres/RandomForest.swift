@@ -51,9 +51,12 @@ public struct ClassificationData: Sendable {
 }
 
 /// One CART tree over binned features. Children of a node are adjacent: an internal node's
-/// `child` is its left child, `child + 1` its right; a leaf's `child` indexes its class
-/// distribution, stored sparsely as byte-quantised shares (q / Σq per class).
+/// `child` is its left child, `child + 1` its right. A leaf holds its class distribution as
+/// byte-quantised shares (q / Σq per class): a pure leaf (one class, most leaves of a fully grown
+/// tree) keeps its class in `bin`; another leaf keeps `bin` entries of `leafEntries` from `child`.
+/// Everything a prediction needs is in the node it ends on, or one step away.
 public struct DecisionTree: Sendable, Equatable {
+    public static let pureLeaf: UInt8 = 254
     public static let leaf: UInt8 = 255
 
     /// 8 bytes, so that a step down the tree touches one cache line.
@@ -68,43 +71,79 @@ public struct DecisionTree: Sendable, Equatable {
             self.child = child
         }
 
-        public var isLeaf: Bool { feature == DecisionTree.leaf }
+        public var isLeaf: Bool { feature >= DecisionTree.pureLeaf }
+    }
+
+    public struct LeafEntry: Sendable, Equatable {
+        public var classIndex: UInt16
+        public var share: UInt8
+
+        public init(classIndex: UInt16, share: UInt8) {
+            self.classIndex = classIndex
+            self.share = share
+        }
     }
 
     public var nodes: [Node]
-    /// Leaf k's entries are leafClass/leafShare[leafStart[k] ..< leafStart[k + 1]].
-    public var leafStart: [UInt32]
-    public var leafClass: [UInt16]
-    public var leafShare: [UInt8]
+    public var leafEntries: [LeafEntry]
 
     public var nodeCount: Int { nodes.count }
-    public var leafCount: Int { leafStart.count - 1 }
+    public var leafCount: Int { nodes.reduce(0) { $0 + ($1.isLeaf ? 1 : 0) } }
 
-    /// The leaf a binned row falls in.
+    /// `accumulate` for `count` rows (row r at `rows + r * rowStride`, its sums at
+    /// `sums + r * sumStride`), walked down the tree together one level at a time: the rows' node
+    /// loads are independent, so their cache misses overlap instead of queueing.
     @inline(__always)
-    func leafIndex(_ row: UnsafePointer<UInt16>, stride: Int) -> Int {
+    func accumulate(rows: UnsafePointer<UInt16>, rowStride: Int, count: Int, weight: Double,
+                    sums: UnsafeMutablePointer<Double>, sumStride: Int, scratch current: UnsafeMutablePointer<Node>) {
         nodes.withUnsafeBufferPointer { nodes in
-            var node = nodes[0]
-            while node.feature != Self.leaf {
-                node = nodes[Int(node.child) + (row[Int(node.feature) * stride] <= node.bin ? 0 : 1)]
+            for r in 0..<count { current[r] = nodes[0] }
+            var moving = true
+            while moving {
+                moving = false
+                for r in 0..<count {
+                    let node = current[r]
+                    guard node.feature < Self.pureLeaf else { continue }
+                    let next = nodes[Int(node.child) + (rows[r * rowStride + Int(node.feature)] <= node.bin ? 0 : 1)]
+                    current[r] = next
+                    if next.feature < Self.pureLeaf { moving = true }
+                }
             }
-            return Int(node.child)
+            for r in 0..<count {
+                let node = current[r], out = sums + r * sumStride
+                if node.feature == Self.pureLeaf {
+                    out[Int(node.bin)] += weight
+                    continue
+                }
+                leafEntries.withUnsafeBufferPointer { entries in
+                    let start = Int(node.child), end = start + Int(node.bin)
+                    var total = 0
+                    for e in start..<end { total += Int(entries[e].share) }
+                    let scale = weight / Double(total)
+                    for e in start..<end { out[Int(entries[e].classIndex)] += Double(entries[e].share) * scale }
+                }
+            }
         }
     }
 
     /// Adds this tree's class distribution for a binned row, times `weight`, to `sums`.
     @inline(__always)
     func accumulate(_ row: UnsafePointer<UInt16>, stride: Int, weight: Double, into sums: UnsafeMutablePointer<Double>) {
-        let k = leafIndex(row, stride: stride)
-        leafStart.withUnsafeBufferPointer { leafStart in
-            leafClass.withUnsafeBufferPointer { leafClass in
-                leafShare.withUnsafeBufferPointer { leafShare in
-                    let start = Int(leafStart[k]), end = Int(leafStart[k + 1])
-                    var total = 0
-                    for e in start..<end { total += Int(leafShare[e]) }
-                    let scale = weight / Double(total)
-                    for e in start..<end { sums[Int(leafClass[e])] += Double(leafShare[e]) * scale }
-                }
+        nodes.withUnsafeBufferPointer { nodes in
+            var node = nodes[0]
+            while node.feature < Self.pureLeaf {
+                node = nodes[Int(node.child) + (row[Int(node.feature) * stride] <= node.bin ? 0 : 1)]
+            }
+            if node.feature == Self.pureLeaf {
+                sums[Int(node.bin)] += weight
+                return
+            }
+            leafEntries.withUnsafeBufferPointer { entries in
+                let start = Int(node.child), end = start + Int(node.bin)
+                var total = 0
+                for e in start..<end { total += Int(entries[e].share) }
+                let scale = weight / Double(total)
+                for e in start..<end { sums[Int(entries[e].classIndex)] += Double(entries[e].share) * scale }
             }
         }
     }
@@ -267,16 +306,22 @@ public struct RandomForest: Sendable, Equatable {
             let next = NextIndex()
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 var binned = [UInt16](repeating: 0, count: d * chunk)
+                let group = 16
+                var scratch = [DecisionTree.Node](repeating: DecisionTree.Node(feature: 0, bin: 0, child: 0), count: group)
                 while let k = next.take(below: chunks) {
                     let first = k * chunk, rowsHere = min(count, first + chunk) - first
                     for r in 0..<rowsHere {
                         for f in 0..<d { binned[r * d + f] = binning.bin(rows[(first + r) * d + f], feature: f) }
                     }
                     binned.withUnsafeBufferPointer { binned in
-                        for tree in trees {
-                            for r in 0..<rowsHere {
-                                tree.accumulate(binned.baseAddress! + r * d, stride: 1, weight: weight,
-                                                into: out.baseAddress! + (first + r) * c)
+                        scratch.withUnsafeMutableBufferPointer { scratch in
+                            for tree in trees {
+                                for r in stride(from: 0, to: rowsHere, by: group) {
+                                    tree.accumulate(rows: binned.baseAddress! + r * d, rowStride: d,
+                                                    count: min(group, rowsHere - r), weight: weight,
+                                                    sums: out.baseAddress! + (first + r) * c, sumStride: c,
+                                                    scratch: scratch.baseAddress!)
+                                }
                             }
                         }
                     }
@@ -352,8 +397,7 @@ struct TreeBuilder: @unchecked Sendable {
         let minLeaf = settings.minSamplesLeaf
         let maxDepth = settings.maxDepth ?? Int.max
 
-        var tree = DecisionTree(nodes: [DecisionTree.Node(feature: 0, bin: 0, child: 0)], leafStart: [0],
-                                leafClass: [], leafShare: [])
+        var tree = DecisionTree(nodes: [DecisionTree.Node(feature: 0, bin: 0, child: 0)], leafEntries: [])
         var importance = [Double](repeating: 0, count: d)
         var stack: [(start: Int, end: Int, depth: Int, node: Int)] = [(0, samples.count, 0, 0)]
         var counts = [Int](repeating: 0, count: c)
@@ -433,8 +477,7 @@ struct TreeBuilder: @unchecked Sendable {
                 }
             }
             guard let split = best else {
-                tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: 0, child: UInt32(tree.leafCount))
-                appendLeaf(counts: counts, total: total, to: &tree)
+                tree.nodes[node] = leaf(counts: counts, total: total, tree: &tree)
                 continue
             }
             // Partition the node's samples: bin ≤ split.bin first.
@@ -462,26 +505,24 @@ struct TreeBuilder: @unchecked Sendable {
         return Result(tree: tree, inBag: inBag, importance: importance)
     }
 
-    /// Stores a leaf's class shares quantised to bytes (q = round(255 · share), zeros dropped): the
+    /// A leaf with the class shares quantised to bytes (q = round(255 · share), zeros dropped): the
     /// model file keeps exactly these, so a saved and loaded forest predicts what the trained one did.
-    private func appendLeaf(counts: [Int], total: Int, to tree: inout DecisionTree) {
+    private func leaf(counts: [Int], total: Int, tree: inout DecisionTree) -> DecisionTree.Node {
+        let start = tree.leafEntries.count
         var largest = 0
-        var stored = 0
         for k in 0..<classCount where counts[k] > 0 {
             if counts[k] > counts[largest] { largest = k }
             let q = (counts[k] * 255 * 2 + total) / (2 * total)
-            if q > 0 {
-                tree.leafClass.append(UInt16(k))
-                tree.leafShare.append(UInt8(q))
-                stored += 1
-            }
+            if q > 0 { tree.leafEntries.append(DecisionTree.LeafEntry(classIndex: UInt16(k), share: UInt8(q))) }
         }
-        if stored == 0 {
-            // Only possible with > 510 classes all near-equally present: keep the majority.
-            tree.leafClass.append(UInt16(largest))
-            tree.leafShare.append(1)
+        let stored = tree.leafEntries.count - start
+        // One entry left (or none: only possible with > 510 near-equal classes): all of it is one class.
+        if stored <= 1 {
+            let only = stored == 1 ? Int(tree.leafEntries[start].classIndex) : largest
+            tree.leafEntries.removeLast(stored)
+            return DecisionTree.Node(feature: DecisionTree.pureLeaf, bin: UInt16(only), child: 0)
         }
-        tree.leafStart.append(UInt32(tree.leafClass.count))
+        return DecisionTree.Node(feature: DecisionTree.leaf, bin: UInt16(stored), child: UInt32(start))
     }
 }
 

@@ -10,8 +10,8 @@ import Foundation
 ///     u32 trees, each: u32 node count, then its nodes in preorder:
 ///         internal: u8 feature, u16 bin, left subtree, right subtree
 ///         pure leaf: u8 254, class
-///         leaf: u8 255, count, count × (class, u8 share)
-///       (class and count are u8 with ≤ 256 classes, u16 otherwise)
+///         other leaf: u8 255, u16 count, count × (class, u8 share)
+///       (class is u8 with ≤ 256 classes, u16 otherwise)
 ///     u64 FNV-1a of everything before
 ///
 /// Preorder lets the child links be implied (3 bytes per internal node instead of 8), and it is
@@ -19,7 +19,7 @@ import Foundation
 extension RandomForest {
     static let magic = Array("MOOSICRF".utf8)
     public static let formatVersion: UInt32 = 1
-    private static let pureLeaf: UInt8 = 254
+    private static let pureLeaf = DecisionTree.pureLeaf
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -47,19 +47,16 @@ extension RandomForest {
             var stack = [0]
             while let node = stack.popLast() {
                 let current = tree.nodes[node]
-                if current.isLeaf {
-                    let k = Int(current.child)
-                    let start = Int(tree.leafStart[k]), end = Int(tree.leafStart[k + 1])
-                    if end - start == 1, tree.leafShare[start] == 255 {
-                        w.bytes.append(Self.pureLeaf)
-                        w.small(Int(tree.leafClass[start]), wide: wide)
-                    } else {
-                        w.bytes.append(DecisionTree.leaf)
-                        w.small(end - start, wide: wide)
-                        for e in start..<end {
-                            w.small(Int(tree.leafClass[e]), wide: wide)
-                            w.bytes.append(tree.leafShare[e])
-                        }
+                if current.feature == DecisionTree.pureLeaf {
+                    w.bytes.append(Self.pureLeaf)
+                    w.small(Int(current.bin), wide: wide)
+                } else if current.isLeaf {
+                    w.bytes.append(DecisionTree.leaf)
+                    let start = Int(current.child)
+                    w.u16(current.bin)
+                    for entry in tree.leafEntries[start..<start + Int(current.bin)] {
+                        w.small(Int(entry.classIndex), wide: wide)
+                        w.bytes.append(entry.share)
                     }
                 } else {
                     w.bytes.append(current.feature)
@@ -127,24 +124,26 @@ extension RandomForest {
                 // Every node takes at least 2 bytes: a larger count cannot be real.
                 guard nodeCount > 0, nodeCount <= (r.end - r.position) / 2 + 1 else { throw corrupt("bad node count") }
                 var tree = DecisionTree(nodes: Array(repeating: DecisionTree.Node(feature: 0, bin: 0, child: 0), count: nodeCount),
-                                        leafStart: [0], leafClass: [], leafShare: [])
+                                        leafEntries: [])
                 var allocated = 1
                 var stack = [0]
                 while let node = stack.popLast() {
                     let tag = try r.u8()
-                    if tag == DecisionTree.leaf || tag == Self.pureLeaf {
-                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: 0, child: UInt32(tree.leafCount))
-                        let entries = tag == Self.pureLeaf ? 1 : try r.small(wide: wide)
-                        guard entries > 0 else { throw corrupt("empty leaf") }
+                    if tag == Self.pureLeaf {
+                        let k = try r.small(wide: wide)
+                        guard k < classCount else { throw corrupt("class out of range") }
+                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.pureLeaf, bin: UInt16(k), child: 0)
+                    } else if tag == DecisionTree.leaf {
+                        let entries = Int(try r.u16())
+                        guard entries > 1 else { throw corrupt("leaf with \(entries) entries") }
+                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: UInt16(entries),
+                                                             child: UInt32(tree.leafEntries.count))
                         for _ in 0..<entries {
                             let k = try r.small(wide: wide)
-                            guard k < classCount else { throw corrupt("class out of range") }
-                            tree.leafClass.append(UInt16(k))
-                            let share = tag == Self.pureLeaf ? 255 : try r.u8()
-                            guard share > 0 else { throw corrupt("empty leaf share") }
-                            tree.leafShare.append(share)
+                            let share = try r.u8()
+                            guard k < classCount, share > 0 else { throw corrupt("bad leaf entry") }
+                            tree.leafEntries.append(DecisionTree.LeafEntry(classIndex: UInt16(k), share: share))
                         }
-                        tree.leafStart.append(UInt32(tree.leafClass.count))
                     } else {
                         guard Int(tag) < featureCount, allocated + 2 <= nodeCount else { throw corrupt("bad node") }
                         tree.nodes[node] = DecisionTree.Node(feature: tag, bin: try r.u16(), child: UInt32(allocated))

@@ -63,6 +63,10 @@ func audio(_ value: Double) -> AudioFeatures {
         #expect(abs(profile.shares[0].share - 2.0 / 3) < 1e-9)
         #expect(abs(profile.shares[1].share - 1.0 / 3) < 1e-9)
 
+        let calmOnly = profile.restricted(to: ["calm", "jazz"])
+        #expect(calmOnly.shares == [GenreShare(genre: "calm", share: 1)])
+        #expect(calmOnly.coverage == profile.coverage)
+
         let empty = try GenreProfile.make(library: library, catalog: DictionaryLookup(features: [:]), model: model)
         #expect(empty.coverage.withFeatures == 0)
         #expect(empty.shares.allSatisfy { $0.share == 0 })
