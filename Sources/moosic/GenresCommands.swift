@@ -40,6 +40,7 @@ struct TrainGenresCommand: ParsableCommand {
     @Flag(help: "Print the metrics as JSON.") var json = false
 
     func run() throws {
+        if cv != nil, test != nil { throw MoosicError.usage("--cv and --test are alternatives: give one") }
         let settings = RandomForestSettings(trees: trees, maxDepth: maxDepth, minSamplesLeaf: minLeaf, seed: seed,
                                             threads: threads)
         let wanted = try parseGenres(genres)
