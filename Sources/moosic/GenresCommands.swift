@@ -118,7 +118,7 @@ struct EvalGenresCommand: ParsableCommand {
 
     func run() throws {
         let url = try model.map { URL(fileURLWithPath: $0) } ?? MoosicEnvironment.resolve().modelURL(GenreTraining.modelFileName)
-        let forest = try RandomForest.load(from: url)
+        let forest = try RandomForest.loadGenreModel(from: url)
         let wanted = try parseGenres(genres)
         if let wanted {
             let unknown = Set(wanted).subtracting(forest.classes).sorted()

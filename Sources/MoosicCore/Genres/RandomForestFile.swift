@@ -173,6 +173,15 @@ extension RandomForest {
         }
     }
 
+    /// A genre model: a forest over the features `GenreFeatures.vector` gives, in that order.
+    public static func loadGenreModel(from url: URL) throws -> RandomForest {
+        let model = try load(from: url)
+        guard model.featureNames == GenreFeatures.names else {
+            throw MoosicError.invalidData("\(url.path) was trained on features \(model.featureNames.joined(separator: ",")), not moosic's genre features \(GenreFeatures.names.joined(separator: ",")): train it again with `moosic train genres`")
+        }
+        return model
+    }
+
     public static func load(from url: URL) throws -> RandomForest {
         guard FileManager.default.fileExists(atPath: url.path) else { throw MoosicError.fileMissing(path: url.path) }
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -221,10 +230,20 @@ private struct ByteReader {
         return bytes[position..<position + count]
     }
 
-    mutating func u8() throws -> UInt8 { try take(1).first! }
-    mutating func u16() throws -> UInt16 { try take(2).reversed().reduce(0) { $0 << 8 | UInt16($1) } }
-    mutating func u32() throws -> UInt32 { try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) } }
-    mutating func u64() throws -> UInt64 { try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+    /// A little-endian integer of `size` bytes.
+    @inline(__always)
+    private mutating func integer(_ size: Int) throws -> UInt64 {
+        guard size <= end - position else { throw Truncated.truncated }
+        var value: UInt64 = 0
+        for k in 0..<size { value |= UInt64(bytes[position + k]) << UInt64(8 * k) }
+        position += size
+        return value
+    }
+
+    mutating func u8() throws -> UInt8 { UInt8(try integer(1)) }
+    mutating func u16() throws -> UInt16 { UInt16(try integer(2)) }
+    mutating func u32() throws -> UInt32 { UInt32(try integer(4)) }
+    mutating func u64() throws -> UInt64 { try integer(8) }
     mutating func small(wide: Bool) throws -> Int { wide ? Int(try u16()) : Int(try u8()) }
     mutating func string() throws -> String {
         let count = Int(try u16())

@@ -186,3 +186,26 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
         }
     }
 }
+
+@Suite struct ShippedGenreModelTests {
+    @Test func theShippedModelLoadsAndKnowsEveryGenre() throws {
+        let url = repositoryRoot.appendingPathComponent("Models/genre_forest.rf")
+        let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? .max
+        #expect(size < 25_000_000)
+        let model = try RandomForest.loadGenreModel(from: url)
+        #expect(model.classes.count == 114)
+        #expect(model.classes.contains("death-metal") && model.classes.contains("rock"))
+        #expect(model.trees.count == 160)
+        #expect(model.settings.minSamplesLeaf == 5)
+    }
+
+    @Test func aModelOverOtherFeaturesIsNotAGenreModel() throws {
+        let forest = try RandomForest.train(separableData(rows: 100, classes: 2, seed: 1),
+                                            settings: RandomForestSettings(trees: 2, seed: 1))
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("other.rf")
+        try forest.write(to: url)
+        #expect(throws: MoosicError.self) { try RandomForest.loadGenreModel(from: url) }
+        #expect(try RandomForest.load(from: url) == forest)
+    }
+}
