@@ -4,14 +4,6 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model from a CSV with the columns of the Spotify Tracks dataset.",
-        subcommands: [TrainEmotionCommand.self]
-    )
-}
-
-struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "eval",
-        abstract: "Measure a model on labelled data.",
-        subcommands: [EvalEmotionCommand.self]
+        subcommands: [TrainEmotionCommand.self, TrainGenresCommand.self]
     )
 }

@@ -12,8 +12,7 @@ import Testing
         }
         #expect(mode == "wal")
         #expect(foreignKeys == 1)
-        #expect(try store.schemaVersions().first == "v1-schema")
-        #expect(try store.schemaVersions().contains("v2-spotify"))
+        #expect(try store.schemaVersions() == ["v1-schema", "v2-spotify", "v2-genres"])
         let tables = try store.database.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }

@@ -173,6 +173,14 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-genres") { db in
+            // A catalog track's ISRC, when the catalog it came from has one (the Spotify Tracks
+            // dataset has none), to find a library track whose Spotify id the catalog lacks.
+            try db.execute(sql: """
+                ALTER TABLE track ADD COLUMN isrc TEXT;
+                CREATE INDEX track_by_isrc ON track(isrc) WHERE isrc IS NOT NULL;
+                """)
+        }
         return migrator
     }()
 }

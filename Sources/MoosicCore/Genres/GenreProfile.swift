@@ -1,0 +1,104 @@
+import GRDB
+
+/// Finds a library track's audio features in a catalog.
+public protocol CatalogLookup {
+    func features(for track: LibraryTrack) throws -> AudioFeatures?
+}
+
+public struct GenreShare: Sendable, Equatable, Codable {
+    public var genre: String
+    public var share: Double
+
+    public init(genre: String, share: Double) {
+        self.genre = genre
+        self.share = share
+    }
+}
+
+/// A user's genre profile: the mean genre probability over their library tracks with features.
+public struct GenreProfile: Sendable, Equatable {
+    public struct Coverage: Sendable, Equatable, Codable {
+        public var libraryTracks: Int
+        public var withFeatures: Int
+
+        enum CodingKeys: String, CodingKey {
+            case libraryTracks = "library_tracks"
+            case withFeatures = "with_features"
+        }
+    }
+
+    /// Every genre of the model, most likely first; the shares sum to 1 (all 0 without coverage).
+    public var shares: [GenreShare]
+    public var coverage: Coverage
+
+    /// The profile of `library` (distinct tracks) with features from `catalog`, by `model`.
+    public static func make(library: [LibraryTrack], catalog: some CatalogLookup, model: RandomForest) throws -> GenreProfile {
+        var rows: [Float] = []
+        var found = 0
+        for track in library {
+            guard let features = try catalog.features(for: track) else { continue }
+            rows.append(contentsOf: GenreFeatures.vector(features))
+            found += 1
+        }
+        let c = model.classes.count
+        var sums = [Double](repeating: 0, count: c)
+        if found > 0 {
+            let probabilities = model.probabilities(rows: rows)
+            for i in 0..<found {
+                for k in 0..<c { sums[k] += probabilities[i * c + k] }
+            }
+        }
+        let shares = zip(model.classes, sums)
+            .map { GenreShare(genre: $0, share: found == 0 ? 0 : $1 / Double(found)) }
+            .sorted { $0.share != $1.share ? $0.share > $1.share : $0.genre < $1.genre }
+        return GenreProfile(shares: shares, coverage: Coverage(libraryTracks: library.count, withFeatures: found))
+    }
+}
+
+extension GenreProfile {
+    /// The profile over `genres` only (e.g. the genres the local catalog has songs of), its shares
+    /// scaled to sum to 1 again; unchanged coverage.
+    public func restricted(to genres: Set<String>) -> GenreProfile {
+        let kept = shares.filter { genres.contains($0.genre) }
+        let total = kept.reduce(0) { $0 + $1.share }
+        return GenreProfile(shares: kept.map { GenreShare(genre: $0.genre, share: total > 0 ? $0.share / total : 0) },
+                            coverage: coverage)
+    }
+}
+
+/// Catalog look-up in the store: by Spotify id, else by ISRC (only where the catalog has ISRCs:
+/// the Spotify Tracks dataset has none), else by normalised first artist + title (TrackMatchKey).
+public struct StoreCatalogLookup: CatalogLookup {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    public func features(for track: LibraryTrack) throws -> AudioFeatures? {
+        try store.database.read { db in
+            let columns = "danceability, energy, key, loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence, tempo"
+            if let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE id = ?", arguments: [track.id]) {
+                return Self.features(row)
+            }
+            if let isrc = track.isrc, !isrc.isEmpty,
+               let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE isrc = ? ORDER BY id LIMIT 1",
+                                          arguments: [isrc.uppercased()]) {
+                return Self.features(row)
+            }
+            let key = TrackMatchKey.make(artists: track.artists, name: track.name)
+            if let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE match_key = ? ORDER BY popularity DESC, id LIMIT 1",
+                                          arguments: [key]) {
+                return Self.features(row)
+            }
+            return nil
+        }
+    }
+
+    private static func features(_ row: Row) -> AudioFeatures {
+        AudioFeatures(danceability: row["danceability"], energy: row["energy"], key: row["key"],
+                      loudness: row["loudness"], mode: row["mode"], speechiness: row["speechiness"],
+                      acousticness: row["acousticness"], instrumentalness: row["instrumentalness"],
+                      liveness: row["liveness"], valence: row["valence"], tempo: row["tempo"])
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MoosicCore
+
+/// A catalog look-up from a dictionary, to test the profile without a store.
+struct DictionaryLookup: CatalogLookup {
+    var features: [String: AudioFeatures]
+    func features(for track: LibraryTrack) -> AudioFeatures? { features[track.id] }
+}
+
+func audio(_ value: Double) -> AudioFeatures {
+    AudioFeatures(danceability: value, energy: value, key: 1, loudness: -5, mode: 1, speechiness: 0.1,
+                  acousticness: value, instrumentalness: 0, liveness: 0.1, valence: value, tempo: 120)
+}
+
+@Suite struct GenreProfileTests {
+    @Test func theProfileIsTheMeanProbabilityOverTracksWithFeatures() throws {
+        // Two genres told apart by every "value" feature: low is calm, high is loud.
+        var rows: [CatalogRow] = []
+        for i in 0..<200 {
+            let loud = i % 2 == 1
+            let track = CatalogTrack(id: "t\(i)", name: "s\(i)", artists: "a", album: "b", popularity: 1,
+                                     durationMs: 1, explicit: false, features: audio(loud ? 0.9 : 0.1), timeSignature: 4)
+            rows.append(CatalogRow(track: track, genre: loud ? "loud" : "calm", line: i + 2))
+        }
+        let data = GenreData(rows: rows)
+        let model = try RandomForest.train(data.classification(classes: data.distinctGenres),
+                                           settings: RandomForestSettings(trees: 10, seed: 1))
+        let library = ["x", "y", "z", "w"].map { LibraryTrack(id: $0, name: $0, artists: "a") }
+        let lookup = DictionaryLookup(features: ["x": audio(0.9), "y": audio(0.9), "z": audio(0.1)])
+        let profile = try GenreProfile.make(library: library, catalog: lookup, model: model)
+        #expect(profile.coverage == GenreProfile.Coverage(libraryTracks: 4, withFeatures: 3))
+        #expect(profile.shares.map(\.genre) == ["loud", "calm"])
+        #expect(abs(profile.shares[0].share - 2.0 / 3) < 1e-9)
+        #expect(abs(profile.shares[1].share - 1.0 / 3) < 1e-9)
+
+        let calmOnly = profile.restricted(to: ["calm", "jazz"])
+        #expect(calmOnly.shares == [GenreShare(genre: "calm", share: 1)])
+        #expect(calmOnly.coverage == profile.coverage)
+
+        let empty = try GenreProfile.make(library: library, catalog: DictionaryLookup(features: [:]), model: model)
+        #expect(empty.coverage.withFeatures == 0)
+        #expect(empty.shares.allSatisfy { $0.share == 0 })
+    }
+
+    @Test func theFixtureListenerIsARockListener() async throws {
+        let store = try Store()
+        _ = try CatalogImporter.importFile(at: repositoryRoot.appendingPathComponent("Fixtures/catalog.csv"),
+                                           into: store, skipInvalid: false)
+        let catalog = try CatalogCSV.read(url: repositoryRoot.appendingPathComponent("Fixtures/catalog.csv"))
+        let data = GenreData(rows: catalog.rows)
+        let model = try RandomForest.train(data.classification(classes: data.distinctGenres),
+                                           settings: RandomForestSettings(trees: 24, minSamplesLeaf: 3, seed: 1))
+        // The library as the real sync stores it, from the fixture pages.
+        _ = try await LibrarySync(session: .offline(user: "moosicdemo", fixtures: fixtureLibrary)).sync(user: "moosicdemo", store: store)
+        let library = try store.libraryTracks(user: "moosicdemo")
+        let profile = try GenreProfile.make(library: library, catalog: StoreCatalogLookup(store: store), model: model)
+
+        // 420 distinct tracks; 2 have no features: "Stand By Me" (Road Trip) and "Tais" (Liked
+        // Songs) come from genres outside the fixture catalog. Megadeth's "Holy Wars" in Road Trip
+        // has a relinked id and is found by artist + title.
+        #expect(profile.coverage == GenreProfile.Coverage(libraryTracks: 420, withFeatures: 418))
+        #expect(profile.shares.count == 16)
+        #expect(abs(profile.shares.map(\.share).reduce(0, +) - 1) < 1e-9)
+        let share = Dictionary(uniqueKeysWithValues: profile.shares.map { ($0.genre, $0.share) })
+        // By the catalog's labels the library is 110 rock, 62 edm, 47 sad, … 30 death-metal tracks:
+        // rock leads, then edm, and rock + death-metal is well above a uniform profile's 2/16.
+        #expect(profile.shares.prefix(2).map(\.genre) == ["rock", "edm"], "\(profile.shares.prefix(5))")
+        #expect(share["rock"]! + share["death-metal"]! > 0.2)
+        #expect(share["classical"]! < 0.03 && share["sleep"]! < 0.03)
+    }
+
+    @Test func theStoreLookupTriesIdThenISRCThenArtistAndTitle() throws {
+        let store = try Store()
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("c.csv", [
+            catalogHeader,
+            catalogLine(id: "5SuOikwiRyPMVoIQDJUgSV", ["artists": "Megadeth", "track_name": "Holy Wars...The Punishment Due", "valence": "0.2"]),
+            catalogLine(id: "4qPNDBW1i3p13qLCt0Ki3A", ["artists": "Gen Hoshino", "track_name": "Comedy", "valence": "0.7"]),
+        ].joined(separator: "\n") + "\n")
+        _ = try CatalogImporter.importFile(at: file, into: store, skipInvalid: false)
+        try store.database.write { db in
+            try db.execute(sql: "UPDATE track SET isrc = 'JPV750700001' WHERE id = '4qPNDBW1i3p13qLCt0Ki3A'")
+        }
+        let lookup = StoreCatalogLookup(store: store)
+        #expect(try lookup.features(for: LibraryTrack(id: "4qPNDBW1i3p13qLCt0Ki3A", name: "?", artists: "?"))?.valence == 0.7)
+        #expect(try lookup.features(for: LibraryTrack(id: "0000000000000000000000", name: "?", artists: "?",
+                                                      isrc: "jpv750700001"))?.valence == 0.7)
+        #expect(try lookup.features(for: LibraryTrack(id: "1111111111111111111111", name: "Holy Wars...The Punishment Due - Remastered",
+                                                      artists: "Megadeth;Someone"))?.valence == 0.2)
+        #expect(try lookup.features(for: LibraryTrack(id: "2222222222222222222222", name: "Tais", artists: "Seekae",
+                                                      isrc: "XX0000000000")) == nil)
+    }
+}
