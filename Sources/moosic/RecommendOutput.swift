@@ -31,7 +31,10 @@ struct RecommendationJSON: Encodable {
     var user: String
     var mood: Mood
     var strategy: String
+    /// The profile over the catalog's genres (what the ranking used).
     var genres: [Genre]
+    /// The profile over every genre the model knows, top 10.
+    var genres_all: [Genre]
     var coverage: Coverage
     var playlist: Playlist
     var quality: PlaylistQuality
@@ -43,7 +46,8 @@ struct RecommendationJSON: Encodable {
         mood = Mood(score: r.mood, label: r.mood >= 0.5 ? "happy" : "sad", source: r.moodSource,
                     faces_found: r.photoMood?.facesFound, face: r.photoMood?.face)
         self.strategy = strategy.rawValue
-        genres = r.profile.genres.shares.prefix(10).map { Genre(genre: $0.genre, share: ($0.share * 1000).rounded() / 1000) }
+        genres = r.rankedGenres.shares.map { Genre(genre: $0.genre, share: round3($0.share)) }
+        genres_all = r.profile.genres.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
         coverage = Coverage(library_tracks: r.profile.libraryTracks, with_features: r.profile.tracksWithFeatures)
         playlist = Playlist(
             id: r.playlist?.id, url: r.playlist?.url, name: r.playlist?.name ?? r.playlistName,
@@ -69,7 +73,7 @@ enum RecommendationText {
         var moodLine = "mood: \(String(format: "%.2f", r.mood)) (\(label), from \(r.moodSource == "photo" ? "the photo" : "history"))"
         if let photo = r.photoMood, photo.facesFound > 1 { moodLine += ", \(photo.facesFound) faces: the largest was used" }
         lines.append(moodLine)
-        let top = r.profile.genres.shares.prefix(5).map { "\($0.genre) \(Int(($0.share * 100).rounded())) %" }
+        let top = r.rankedGenres.shares.prefix(5).map { "\($0.genre) \(Int(($0.share * 100).rounded())) %" }
         lines.append("your genres: \(top.joined(separator: ", ")) (from \(r.profile.tracksWithFeatures) of \(r.profile.libraryTracks) library tracks)")
         if let playlist = r.playlist {
             let verb = playlist.created ? "created" : "replaced"

@@ -27,7 +27,10 @@ public struct Recommendation: Sendable {
     public var mood: Double
     public var moodSource: String
     public var photoMood: PhotoMood?
+    /// The user's profile over every genre the model knows.
     public var profile: ListenerProfile
+    /// The profile over the genres the catalog has, rescaled to sum to 1: what the ranking used.
+    public var rankedGenres: GenreShares
     public var picks: [RankedPick]
     public var playlist: PublishedPlaylist?
     public var playlistName: String
@@ -65,6 +68,9 @@ public struct RecommendPipeline: Sendable {
     public func run(_ request: RecommendRequest) async throws -> Recommendation {
         var notes: [String] = []
         let time = now()
+        guard try store.hasCatalog() else {
+            throw MoosicError.configuration("the catalog is empty: import one with `moosic catalog import <tracks.csv>`")
+        }
         try store.ensureUser(request.user, now: time)
 
         // 1. Mood: read before any network traffic, so a bad photo fails fast and changes nothing.
@@ -129,7 +135,7 @@ public struct RecommendPipeline: Sendable {
             try store.annotateGeneratedPlaylist(user: request.user, picks: picks)
             playlist = published
         }
-        return Recommendation(user: request.user, mood: mood, moodSource: source, photoMood: photoMood, profile: profile,
+        return Recommendation(user: request.user, mood: mood, moodSource: source, photoMood: photoMood, profile: profile, rankedGenres: catalogProfile,
                               picks: picks, playlist: playlist, playlistName: Self.playlistName,
                               quality: PlaylistQuality.measure(picks, profile: catalogProfile), sync: sync, notes: notes)
     }

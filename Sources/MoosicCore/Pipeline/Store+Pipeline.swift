@@ -57,6 +57,10 @@ extension Store {
         }
     }
 
+    public func hasCatalog() throws -> Bool {
+        try database.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM track)") ?? false }
+    }
+
     /// The genres the catalog has songs for.
     public func catalogGenres() throws -> Set<String> {
         try database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT genre FROM track_genre")) }

@@ -1,0 +1,21 @@
+import Foundation
+
+/// The pipeline's genre stage: the shipped random forest over the catalog's audio features.
+public struct ForestGenreProfiler: GenreProfiling {
+    public let model: RandomForest
+
+    public init(model: RandomForest) {
+        self.model = model
+    }
+
+    public init(environment: MoosicEnvironment) throws {
+        model = try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName))
+    }
+
+    public func profile(of library: [LibraryTrack], store: Store) throws -> ListenerProfile {
+        let profile = try GenreProfile.make(library: library, catalog: StoreCatalogLookup(store: store), model: model)
+        return ListenerProfile(genres: GenreShares(profile.shares.map { ($0.genre, $0.share) }),
+                               libraryTracks: profile.coverage.libraryTracks,
+                               tracksWithFeatures: profile.coverage.withFeatures)
+    }
+}
