@@ -3,7 +3,7 @@ import PackageDescription
 
 // CVision links only the OpenCV modules it calls: linking all of opencv4's ~55 libraries
 // (what `pkg-config --libs opencv4` would give) costs about 0.4 s at every process start.
-let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs"]
+let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn"]
 
 let package = Package(
     name: "moosic",

@@ -2,6 +2,11 @@
 #pragma once
 #include <cstddef>
 #include <cstring>
+#include <cstdint>
+
+#include <opencv2/core.hpp>
+
+#include "CVision.h"
 
 namespace cvision {
 
@@ -11,5 +16,11 @@ inline void set_message(char *buffer, size_t size, const char *text) {
     std::strncpy(buffer, text, size - 1);
     buffer[size - 1] = '\0';
 }
+
+// Reads and decodes a photo file into 8-bit BGR with its EXIF orientation applied, refusing
+// images over max_pixels before decoding; source_channels is what the file held (1, 3 or 4).
+// Never throws.
+cvision_status load_photo(const char *path, int64_t max_pixels, cv::Mat &colour, int &source_channels,
+                          char *message, size_t message_size);
 
 }  // namespace cvision
