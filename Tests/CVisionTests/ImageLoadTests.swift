@@ -33,6 +33,31 @@ import Testing
         return url.path
     }
 
+    static let formats = photos.appendingPathComponent("formats")
+
+    @Test(arguments: [("grey.png", 1), ("alpha.png", 4), ("colour.bmp", 3), ("colour.webp", 3), ("colour.tiff", 3)])
+    func loadsEveryFormatAndLayout(file: String, channels: Int) {
+        let loaded = load(Self.formats.appendingPathComponent(file).path)
+        #expect(loaded.status == CVISION_OK, "\(loaded.message)")
+        #expect(loaded.width == 200 && loaded.height == 200)
+        #expect(loaded.channels == channels)
+    }
+
+    @Test(arguments: ["exif-rotated.jpg", "exif-rotated.webp"])
+    func appliesEXIFOrientation(file: String) {
+        // Stored 240 wide and 200 tall; EXIF orientation 6 makes it 200 wide and 240 tall.
+        let loaded = load(Self.formats.appendingPathComponent(file).path)
+        #expect(loaded.status == CVISION_OK)
+        #expect(loaded.width == 200 && loaded.height == 240)
+    }
+
+    @Test(arguments: ["grey.png", "colour.bmp", "colour.webp", "colour.tiff", "exif-rotated.jpg"])
+    func pixelLimitIsCheckedFromEveryFormatsHeader(file: String) {
+        let loaded = load(Self.formats.appendingPathComponent(file).path, maxPixels: 10_000)
+        #expect(loaded.status == CVISION_TOO_LARGE)
+        #expect(loaded.message.contains("more than the limit of 10000"))
+    }
+
     @Test func loadsAFixtureJPEG() {
         let loaded = load(Self.photos.appendingPathComponent("happy-1.jpg").path)
         #expect(loaded.status == CVISION_OK)

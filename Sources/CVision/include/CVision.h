@@ -48,7 +48,8 @@ typedef struct {
     int detect_max_side;         // photos are downscaled so their long side is at most this for detection
     double detect_border;        // border added around the photo for detection, as a fraction of its long side
     int detect_min_neighbors;    // Haar detectMultiScale minNeighbors
-    double detect_min_face;      // smallest face searched, as a fraction of the photo's short side
+    double detect_min_face;      // smallest face searched first, as a fraction of the photo's short side
+    double detect_min_face_retry;  // smaller faces, searched only when the first search finds none
 } cvision_mood_settings;
 
 typedef struct {

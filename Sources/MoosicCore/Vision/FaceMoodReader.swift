@@ -20,9 +20,11 @@ public struct FaceMoodSettings: Sendable, Equatable, Codable {
     /// Border added around the photo before detection, as a fraction of its long side, so a face
     /// that fills a tight crop still has the context a Haar window needs.
     public var detectBorder = 0.15
-    public var detectMinNeighbors = 5
-    /// Smallest face searched, as a fraction of the photo's short side.
-    public var detectMinFace = 0.08
+    public var detectMinNeighbors = 3
+    /// Smallest face searched first, as a fraction of the photo's short side: a portrait's face.
+    public var detectMinFace = 0.2
+    /// Smaller faces (down to this fraction) are searched only when the first search finds none.
+    public var detectMinFaceRetry = 0.05
 
     public init() {}
 
@@ -30,6 +32,7 @@ public struct FaceMoodSettings: Sendable, Equatable, Codable {
         case inputSize = "input_size", cropSize = "crop_size", cropScale = "crop_scale", cropShift = "crop_shift"
         case cascade, detectMaxSide = "detect_max_side", detectBorder = "detect_border"
         case detectMinNeighbors = "detect_min_neighbors", detectMinFace = "detect_min_face"
+        case detectMinFaceRetry = "detect_min_face_retry"
     }
 
     public init(from decoder: Decoder) throws {
@@ -44,13 +47,14 @@ public struct FaceMoodSettings: Sendable, Equatable, Codable {
         detectBorder = try c.decodeIfPresent(Double.self, forKey: .detectBorder) ?? d.detectBorder
         detectMinNeighbors = try c.decodeIfPresent(Int.self, forKey: .detectMinNeighbors) ?? d.detectMinNeighbors
         detectMinFace = try c.decodeIfPresent(Double.self, forKey: .detectMinFace) ?? d.detectMinFace
+        detectMinFaceRetry = try c.decodeIfPresent(Double.self, forKey: .detectMinFaceRetry) ?? d.detectMinFaceRetry
     }
 
     var cValue: cvision_mood_settings {
         cvision_mood_settings(input_size: Int32(inputSize), crop_size: Int32(cropSize), crop_scale: cropScale,
                               crop_shift: cropShift, detect_max_side: Int32(detectMaxSide),
                               detect_border: detectBorder, detect_min_neighbors: Int32(detectMinNeighbors),
-                              detect_min_face: detectMinFace)
+                              detect_min_face: detectMinFace, detect_min_face_retry: detectMinFaceRetry)
     }
 }
 
