@@ -158,6 +158,11 @@ cvision_status cvision::load_photo(const char *path, int64_t max_pixels, cv::Mat
             set_message(message, message_size, "is a directory, not an image");
             return CVISION_UNREADABLE;
         }
+        // A FIFO or a device would block the read or never end.
+        if (!S_ISREG(st.st_mode)) {
+            set_message(message, message_size, "not a regular file");
+            return CVISION_UNREADABLE;
+        }
         std::FILE *f = std::fopen(path, "rb");
         if (!f) {
             set_message(message, message_size, std::strerror(errno));

@@ -119,6 +119,12 @@ import Testing
         expectError(try cli.run(["mood", "--photo", home.path]), code: 65, containing: "is a directory")
     }
 
+    @Test func fifoIsRefusedWithoutBlocking() throws {
+        let path = home.appendingPathComponent("pipe.jpg").path
+        #expect(mkfifo(path, 0o600) == 0)
+        expectError(try cli.run(["mood", "--photo", path]), code: 65, containing: "not a regular file")
+    }
+
     // As root, mode 000 does not stop reading, so there is nothing to refuse.
     @Test(.enabled(if: getuid() != 0, "root reads files whatever their mode"))
     func unreadableFileExits65() throws {
