@@ -3,7 +3,6 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/core/utility.hpp>
 
 #include <cerrno>
@@ -95,8 +94,7 @@ bool sniff_dimensions(const std::vector<unsigned char> &b, int64_t &w, int64_t &
     return false;
 }
 
-// OpenCV 4.6 applies the EXIF orientation of JPEG, PNG and TIFF files but ignores a WebP file's
-// EXIF chunk, so that one is read here. Returns 1 (as stored) when there is none.
+// The EXIF orientation of a WebP file (its EXIF chunk), 1 (as stored) when there is none.
 int webp_orientation(const std::vector<unsigned char> &b) {
     if (b.size() < 30 || std::memcmp(b.data(), "RIFF", 4) != 0 || std::memcmp(b.data() + 8, "WEBP", 4) != 0) return 1;
     size_t i = 12;
@@ -109,6 +107,22 @@ int webp_orientation(const std::vector<unsigned char> &b) {
             return tiff_tag(b, base, 0x0112, orientation) && orientation >= 1 && orientation <= 8 ? int(orientation) : 1;
         }
         i += 8 + size + (size & 1);
+    }
+    return 1;
+}
+
+// The EXIF orientation of a JPEG file (APP1 "Exif" segment), 1 (as stored) when there is none.
+int jpeg_orientation(const std::vector<unsigned char> &b) {
+    size_t i = 2;
+    while (i + 4 <= b.size() && b[i] == 0xFF) {
+        unsigned char marker = b[i + 1];
+        if (marker == 0xDA || marker == 0xD9) break;  // start of scan: no metadata after it
+        size_t length = size_t(b[i + 2]) << 8 | b[i + 3];
+        if (marker == 0xE1 && i + 10 <= b.size() && std::memcmp(b.data() + i + 4, "Exif\0\0", 6) == 0) {
+            int64_t orientation = 1;
+            return tiff_tag(b, i + 10, 0x0112, orientation) && orientation >= 1 && orientation <= 8 ? int(orientation) : 1;
+        }
+        i += 2 + length;
     }
     return 1;
 }
@@ -206,25 +220,25 @@ cvision_status cvision::load_photo(const char *path, int64_t max_pixels, cv::Mat
                 return CVISION_CORRUPT;
             }
         }
-        cv::Mat decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
-        if (decoded.empty()) {
-            set_message(message, message_size, "not a readable image (corrupt, truncated or unsupported format)");
-            return CVISION_CORRUPT;
-        }
-        if (int64_t(decoded.cols) * decoded.rows > max_pixels) {
-            set_message(message, message_size, "image has more pixels than the limit");
-            return CVISION_TOO_LARGE;
-        }
-        // IMREAD_UNCHANGED keeps the channel count but skips EXIF rotation, so decode again in
-        // colour (which applies the orientation) and remember what the file held.
-        source_channels = decoded.channels();
-        decoded.release();
-        colour = cv::imdecode(bytes, cv::IMREAD_COLOR);
+        // The sniffer above accepted only these five formats.
+        const bool jpeg = bytes[0] == 0xFF, png = bytes[0] == 0x89, bmp = bytes[0] == 'B', webp = bytes[0] == 'R';
+        source_channels = 0;
+        colour = jpeg ? cvision::decode_jpeg(bytes, source_channels)
+               : png  ? cvision::decode_png(bytes, source_channels)
+               : bmp  ? cvision::decode_bmp(bytes, source_channels)
+               : webp ? cvision::decode_webp(bytes, source_channels)
+                      : cvision::decode_tiff(bytes, source_channels);
         if (colour.empty()) {
             set_message(message, message_size, "not a readable image (corrupt, truncated or unsupported format)");
             return CVISION_CORRUPT;
         }
-        apply_orientation(colour, webp_orientation(bytes));
+        if (int64_t(colour.cols) * colour.rows > max_pixels) {
+            set_message(message, message_size, "image has more pixels than the limit");
+            return CVISION_TOO_LARGE;
+        }
+        // libtiff applies a TIFF's own orientation tag while decoding.
+        if (jpeg) apply_orientation(colour, jpeg_orientation(bytes));
+        if (webp) apply_orientation(colour, webp_orientation(bytes));
         return CVISION_OK;
     } catch (const cv::Exception &e) {
         set_message(message, message_size, "image could not be decoded");

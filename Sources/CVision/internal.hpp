@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstring>
 #include <cstdint>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -22,5 +23,15 @@ inline void set_message(char *buffer, size_t size, const char *text) {
 // Never throws.
 cvision_status load_photo(const char *path, int64_t max_pixels, cv::Mat &colour, int &source_channels,
                           char *message, size_t message_size);
+
+// Decoders (codecs.cpp): 8-bit BGR, or an empty Mat when the data cannot be decoded; channels is
+// what the file stores (1 grey, 3 colour, 4 with alpha).
+cv::Mat decode_jpeg(const std::vector<unsigned char> &bytes, int &channels);
+cv::Mat decode_png(const std::vector<unsigned char> &bytes, int &channels);
+cv::Mat decode_webp(const std::vector<unsigned char> &bytes, int &channels);
+cv::Mat decode_tiff(const std::vector<unsigned char> &bytes, int &channels);
+cv::Mat decode_bmp(const std::vector<unsigned char> &bytes, int &channels);
+bool encode_jpeg(const cv::Mat &bgr, const char *path, int quality);
+bool encode_png(const cv::Mat &bgr, const char *path);
 
 }  // namespace cvision

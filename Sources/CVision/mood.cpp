@@ -3,7 +3,6 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
@@ -138,9 +137,7 @@ bool write_annotated(const cv::Mat &colour, const cv::Rect &box, double score, c
     cv::rectangle(copy, cv::Rect(origin.x, origin.y - text.height - baseline / 2, text.width, text.height + baseline),
                   colour_of_mood, cv::FILLED);
     cv::putText(copy, label, origin, cv::FONT_HERSHEY_SIMPLEX, font_scale, cv::Scalar(255, 255, 255), thickness);
-    std::vector<int> params;
-    if (jpeg) params = {cv::IMWRITE_JPEG_QUALITY, 92};
-    return cv::imwrite(out, copy, params);
+    return jpeg ? cvision::encode_jpeg(copy, path, 92) : cvision::encode_png(copy, path);
 }
 
 }  // namespace
