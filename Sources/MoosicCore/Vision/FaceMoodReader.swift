@@ -83,7 +83,13 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     public convenience init(environment: MoosicEnvironment = .resolve(), maxPixels: Int64 = 50_000_000) throws {
         let modelURL = try environment.modelURL(Self.modelFile)
         let settingsURL = try environment.modelURL(Self.settingsFile)
-        try self.init(modelURL: modelURL, settings: try Self.loadSettings(settingsURL), maxPixels: maxPixels)
+        let settings = try Self.loadSettings(settingsURL)
+        // The export records the input size in the model; a settings file from another model would
+        // otherwise only show as a failed forward pass.
+        if let recorded = ONNXMetadata.properties(at: modelURL)["input_size"], Int(recorded) != settings.inputSize {
+            throw MoosicError.configuration("\(settingsURL.path) says input_size \(settings.inputSize) but \(modelURL.path) was exported for \(recorded)")
+        }
+        try self.init(modelURL: modelURL, settings: settings, maxPixels: maxPixels)
     }
 
     public init(modelURL: URL, settings: FaceMoodSettings, cascadeDirectory: URL = FaceMoodReader.cascadeDirectory,
