@@ -3,7 +3,10 @@ import PackageDescription
 
 // CVision links only the OpenCV modules it calls: linking all of opencv4's ~55 libraries
 // (what `pkg-config --libs opencv4` would give) costs about 0.4 s at every process start.
-let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_imgcodecs"]
+// Not even opencv_imgcodecs: it pulls in gdal, gdcm, poppler and ~120 more libraries (~0.1 s of
+// CPU at every start), so CVision decodes with the image libraries themselves.
+let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_objdetect", "opencv_dnn"]
+let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 
 let package = Package(
     name: "moosic",
@@ -20,7 +23,7 @@ let package = Package(
         .target(
             name: "CVision",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
-            linkerSettings: openCVModules.map { .linkedLibrary($0) }
+            linkerSettings: (openCVModules + imageLibraries).map { .linkedLibrary($0) }
         ),
         .target(
             name: "MoosicCore",

@@ -244,6 +244,38 @@ def make_photos(shared):
     return chosen
 
 
+def make_format_photos():
+    """happy-1.jpg in every format and pixel layout moosic reads, 200x200 to keep them small."""
+    from PIL import Image
+
+    src = FIXTURES / "photos" / "happy-1.jpg"
+    out = FIXTURES / "photos" / "formats"
+    out.mkdir(parents=True, exist_ok=True)
+    face = Image.open(src).convert("RGB").resize((200, 200), Image.LANCZOS)
+    face.convert("L").save(out / "grey.png", optimize=True)
+    rgba = face.convert("RGBA")
+    # A transparent frame around the face: the alpha channel must not hide it.
+    alpha = Image.new("L", face.size, 0)
+    alpha.paste(255, (10, 10, 190, 190))
+    rgba.putalpha(alpha)
+    rgba.save(out / "alpha.png", optimize=True)
+    face.save(out / "colour.bmp")
+    face.save(out / "colour.webp", quality=90)
+    face.save(out / "colour.tiff", compression="tiff_deflate")
+    # Stored lying on its side, upright only when the EXIF orientation (6: rotate 90° clockwise)
+    # is applied; a plain margin below the face makes it 200 wide x 240 tall when upright.
+    upright = Image.new("RGB", (200, 240), (200, 200, 195))
+    upright.paste(face, (0, 0))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    upright.transpose(Image.ROTATE_90).save(out / "exif-rotated.jpg", quality=92, exif=exif.tobytes())
+    upright.transpose(Image.ROTATE_90).save(out / "exif-rotated.webp", quality=90, exif=exif.tobytes())
+    # A small face in a wide picture: below the size searched first, found by the second search.
+    scene = Image.new("RGB", (640, 480), (200, 200, 195))
+    scene.paste(Image.open(src).convert("RGB").resize((80, 80), Image.LANCZOS), (420, 140))
+    scene.save(FIXTURES / "photos" / "small-face.jpg", quality=92)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
@@ -252,6 +284,7 @@ def main():
     catalog_rows, other_rows = make_catalog(shared)
     make_user(catalog_rows, other_rows)
     chosen = make_photos(shared)
+    make_format_photos()
     for name, file in chosen.items():
         print(f"photos/{name} <- {file}")
 

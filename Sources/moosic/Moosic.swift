@@ -8,7 +8,7 @@ struct Moosic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moosic",
         abstract: "Turn a face photo into a Spotify playlist that fits (or lifts) your mood.",
-        subcommands: [CatalogCommand.self, AuthCommand.self, LibraryCommand.self, PlaylistCommand.self,
+        subcommands: [CatalogCommand.self, MoodCommand.self, AuthCommand.self, LibraryCommand.self, PlaylistCommand.self,
                       TrainCommand.self, EvalCommand.self, CronCommand.self]
     )
 

@@ -33,6 +33,57 @@ import Testing
         return url.path
     }
 
+    static let formats = photos.appendingPathComponent("formats")
+
+    @Test(arguments: [("grey.png", 1), ("alpha.png", 4), ("colour.bmp", 3), ("colour.webp", 3), ("colour.tiff", 3)])
+    func loadsEveryFormatAndLayout(file: String, channels: Int) {
+        let loaded = load(Self.formats.appendingPathComponent(file).path)
+        #expect(loaded.status == CVISION_OK, "\(loaded.message)")
+        #expect(loaded.width == 200 && loaded.height == 200)
+        #expect(loaded.channels == channels)
+    }
+
+    @Test(arguments: ["exif-rotated.jpg", "exif-rotated.webp"])
+    func appliesEXIFOrientation(file: String) {
+        // Stored 240 wide and 200 tall; EXIF orientation 6 makes it 200 wide and 240 tall.
+        let loaded = load(Self.formats.appendingPathComponent(file).path)
+        #expect(loaded.status == CVISION_OK)
+        #expect(loaded.width == 200 && loaded.height == 240)
+    }
+
+    @Test(arguments: ["grey.png", "colour.bmp", "colour.webp", "colour.tiff", "exif-rotated.jpg"])
+    func pixelLimitIsCheckedFromEveryFormatsHeader(file: String) {
+        let loaded = load(Self.formats.appendingPathComponent(file).path, maxPixels: 10_000)
+        #expect(loaded.status == CVISION_TOO_LARGE)
+        #expect(loaded.message.contains("more than the limit of 10000"))
+    }
+
+    /// A BMP with a 40-byte info header; 8-bit ones get a grey palette.
+    func bmp(width: Int, height: Int, bitsPerPixel: Int, topDown: Bool = false, pixelBytes: Int? = nil) -> [UInt8] {
+        func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        let palette: [UInt8] = bitsPerPixel == 8 ? (0..<256).flatMap { v -> [UInt8] in [UInt8(v), UInt8(v), UInt8(v), 0] } : []
+        let stride = (width * bitsPerPixel + 31) / 32 * 4
+        let offset = 14 + 40 + palette.count
+        let pixels = [UInt8](repeating: 0x80, count: pixelBytes ?? stride * height)
+        let fields: [(Int, Int)] = [
+            (offset + pixels.count, 4), (0, 4), (offset, 4),  // file size, reserved, pixel data offset
+            (40, 4), (width, 4), (topDown ? -height : height, 4), (1, 2), (bitsPerPixel, 2),
+            (0, 4), (pixels.count, 4), (2835, 4), (2835, 4), (bitsPerPixel == 8 ? 256 : 0, 4), (0, 4),
+        ]
+        var b: [UInt8] = Array("BM".utf8)
+        for (value, size) in fields { b += le(value, size) }
+        return b + palette + pixels
+    }
+
+    @Test func bmpVariants() throws {
+        let grey = load(try scratch("grey.bmp", bmp(width: 5, height: 3, bitsPerPixel: 8, topDown: true)))
+        #expect(grey.status == CVISION_OK && grey.width == 5 && grey.height == 3 && grey.channels == 1)
+        let bgra = load(try scratch("bgra.bmp", bmp(width: 4, height: 2, bitsPerPixel: 32)))
+        #expect(bgra.status == CVISION_OK && bgra.width == 4 && bgra.height == 2 && bgra.channels == 4)
+        let cut = load(try scratch("cut.bmp", bmp(width: 64, height: 64, bitsPerPixel: 24, pixelBytes: 100)))
+        #expect(cut.status == CVISION_CORRUPT)
+    }
+
     @Test func loadsAFixtureJPEG() {
         let loaded = load(Self.photos.appendingPathComponent("happy-1.jpg").path)
         #expect(loaded.status == CVISION_OK)

@@ -17,7 +17,9 @@ typedef enum {
     CVISION_UNREADABLE = 2,     // exists but cannot be read (permissions, a directory, I/O error)
     CVISION_CORRUPT = 3,        // empty, truncated, not an image, or a format OpenCV cannot decode
     CVISION_TOO_LARGE = 4,      // more pixels than the caller allows
-    CVISION_INTERNAL = 5        // anything else OpenCV threw
+    CVISION_INTERNAL = 5,       // anything else OpenCV threw
+    CVISION_NO_FACE = 6,        // the photo decoded but no face was found in it
+    CVISION_WRITE_FAILED = 7    // the annotated copy could not be written
 } cvision_status;
 
 // A decoded image, owned by CVision. Free it with cvision_image_free.
@@ -34,6 +36,45 @@ int cvision_image_height(const cvision_image *image);
 // The number of channels in the file as decoded (1 grey, 3 colour, 4 with alpha).
 int cvision_image_source_channels(const cvision_image *image);
 void cvision_image_free(cvision_image *image);
+
+// --- Face mood: Haar face detection + the face-mood network (ONNX, OpenCV dnn) ---
+
+// How photos become network inputs; they must match how the network was trained (Models/face_mood.md).
+typedef struct {
+    int input_size;              // S: the network takes [1,1,S,S] float grey values 0..255
+    int crop_size;               // the face is first made a crop_size² grey crop (FER2013: 48), then S² (INTER_LINEAR)
+    double crop_scale;           // side of the square face crop / side of the detected face box
+    double crop_shift;           // the crop's centre moves down by this fraction of the box side
+    int detect_max_side;         // photos are downscaled so their long side is at most this for detection
+    double detect_border;        // border added around the photo for detection, as a fraction of its long side
+    int detect_min_neighbors;    // Haar detectMultiScale minNeighbors
+    double detect_min_face;      // smallest face searched first, as a fraction of the photo's short side
+    double detect_min_face_retry;  // smaller faces, searched only when the first search finds none
+} cvision_mood_settings;
+
+typedef struct {
+    double score;                // the network's output, P(happy)
+    int faces_found;             // faces detected (1 for an aligned crop)
+    int face_x, face_y, face_w, face_h;  // the face used (the largest), in pixels of the oriented photo
+    double forward_ms;           // the network's forward pass alone
+} cvision_mood_result;
+
+typedef struct cvision_mood_model cvision_mood_model;
+
+// Loads the network (ONNX) and the Haar cascade (XML) once; free with cvision_mood_model_free.
+// A missing, unreadable or corrupt file gives CVISION_FILE_MISSING, CVISION_UNREADABLE or
+// CVISION_CORRUPT with a one-line message naming which file.
+cvision_status cvision_mood_model_load(const char *onnx_path, const char *cascade_path,
+                                       const cvision_mood_settings *settings, cvision_mood_model **out,
+                                       char *message, size_t message_size);
+void cvision_mood_model_free(cvision_mood_model *model);
+
+// Reads the mood of the largest face in a photo (or of the whole image when aligned is non-zero:
+// it is already a face crop). With annotate_path (JPEG or PNG by its extension), also writes a
+// copy of the photo with the face box and score drawn on it. Not thread-safe for one model.
+cvision_status cvision_read_mood(cvision_mood_model *model, const char *photo_path, int64_t max_pixels,
+                                 int aligned, const char *annotate_path, cvision_mood_result *result,
+                                 char *message, size_t message_size);
 
 // Silences OpenCV's own logging (it would otherwise print to stderr). Idempotent.
 void cvision_silence_logging(void);

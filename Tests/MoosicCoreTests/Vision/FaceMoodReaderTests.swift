@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import MoosicCore
+
+/// The real model (Models/face_mood.onnx) on the Fixtures photos.
+@Suite struct FaceMoodReaderTests {
+    static let photos = repositoryRoot.appendingPathComponent("Fixtures/photos")
+    static let models = repositoryRoot.appendingPathComponent("Models")
+
+    func reader() throws -> FaceMoodReader {
+        try FaceMoodReader(environment: MoosicEnvironment(home: URL(fileURLWithPath: "/nonexistent"), modelsDirectory: Self.models))
+    }
+
+    func photo(_ name: String) -> String { Self.photos.appendingPathComponent(name).path }
+
+    @Test func happyAndSadFixtures() throws {
+        let reader = try reader()
+        let happy = try reader.readMood(photo: photo("happy-1.jpg"))
+        #expect(happy.score > 0.5)
+        #expect(happy.facesFound == 1)
+        let sad = try reader.readMood(photo: photo("sad-1.jpg"))
+        #expect(sad.score < 0.5)
+        #expect(sad.facesFound == 1)
+    }
+
+    @Test func largestOfTwoFacesIsUsed() throws {
+        let reader = try reader()
+        let mood = try reader.readMood(photo: photo("two-faces.jpg"))
+        #expect(mood.facesFound == 2)
+        let face = try #require(mood.face)
+        #expect(face.x + face.w < 360)  // the left, 260 px face; the other starts at x 450
+        // The left face alone, read from its own photo, gives nearly the same score.
+        let alone = try reader.readMood(photo: photo("happy-1.jpg"))
+        #expect(abs(mood.score - alone.score) < 0.2)
+    }
+
+    @Test func smallFaceIsFoundBySecondSearch() throws {
+        // happy-1 at 80 px, pasted at (420, 140) in a 640×480 picture: under a fifth of its height.
+        let mood = try reader().readMood(photo: photo("small-face.jpg"))
+        #expect(mood.facesFound == 1)
+        let face = try #require(mood.face)
+        #expect(face.x >= 410 && face.x + face.w <= 510 && face.y >= 130 && face.y + face.h <= 230)
+    }
+
+    @Test func noFaceIsInvalidData() throws {
+        let reader = try reader()
+        let path = photo("no-face.jpg")
+        #expect(throws: MoosicError.invalidData("no face found in \(path)")) { try reader.readMood(photo: path) }
+        #expect(try reader.readIfFace(photo: path) == nil)
+    }
+
+    @Test(arguments: ["grey.png", "alpha.png", "colour.bmp", "colour.webp", "colour.tiff", "exif-rotated.jpg", "exif-rotated.webp"])
+    func everyFormatGivesTheSameFace(file: String) throws {
+        let reader = try reader()
+        let reference = try reader.readMood(photo: photo("formats/colour.bmp"))
+        let mood = try reader.readMood(photo: photo("formats/" + file))
+        #expect(mood.facesFound == 1)
+        let face = try #require(mood.face)
+        #expect(face.y < 60)  // upright: the face is at the top, the plain margin of the rotated ones below
+        #expect(abs(mood.score - reference.score) < 0.15)
+    }
+
+    @Test func alignedSkipsDetection() throws {
+        let reader = try reader()
+        let reading = try reader.read(photo: photo("formats/grey.png"), aligned: true)
+        #expect(reading.mood.facesFound == 1)
+        #expect(reading.mood.face == FaceBox(x: 0, y: 0, w: 200, h: 200))
+        // The whole landscape is taken as a face: aligned never reports "no face".
+        #expect(try reader.readIfFace(photo: photo("no-face.jpg"), aligned: true) != nil)
+    }
+
+    @Test func shippedSettingsMatchTheModelsRecordedInputSize() throws {
+        // The network pools globally, so a wrong input size would run silently: only the size the
+        // export recorded in the model's metadata can catch a settings file from another model.
+        let settings = try FaceMoodReader.loadSettings(Self.models.appendingPathComponent("face_mood.json"))
+        let recorded = ONNXMetadata.properties(at: Self.models.appendingPathComponent("face_mood.onnx"))["input_size"]
+        #expect(recorded == String(settings.inputSize))
+    }
+
+    @Test func corruptOrMissingModelIsAConfigurationError() throws {
+        let dir = try TemporaryDirectory()
+        let environment = MoosicEnvironment(home: dir.url, modelsDirectory: dir.url)
+        #expect(throws: MoosicError.self) { try FaceMoodReader(environment: environment) }
+        _ = try dir.write("face_mood.json", "{}")
+        _ = try dir.write("face_mood.onnx", String(repeating: "not a model ", count: 100))
+        do {
+            _ = try FaceMoodReader(environment: environment)
+            Issue.record("a corrupt model loaded")
+        } catch let error as MoosicError {
+            guard case .configuration(let message) = error else { Issue.record("\(error)"); return }
+            #expect(message.contains("not an ONNX model"))
+        }
+        // A settings file that is not JSON.
+        _ = try dir.write("face_mood.json", "input_size: 112")
+        #expect(throws: MoosicError.self) { try FaceMoodReader(environment: environment) }
+    }
+}
