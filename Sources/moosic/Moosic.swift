@@ -8,8 +8,9 @@ struct Moosic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "moosic",
         abstract: "Turn a face photo into a Spotify playlist that fits (or lifts) your mood.",
-        subcommands: [CatalogCommand.self, MoodCommand.self, AuthCommand.self, LibraryCommand.self, PlaylistCommand.self,
-                      TrainCommand.self, EvalCommand.self, CronCommand.self]
+        subcommands: [RecommendCommand.self, RefreshCommand.self, CatalogCommand.self, MoodCommand.self, AuthCommand.self, LibraryCommand.self, PlaylistCommand.self,
+                      TrainCommand.self, EvalCommand.self, CronCommand.self],
+        defaultSubcommand: RecommendCommand.self
     )
 
     static func main() async {

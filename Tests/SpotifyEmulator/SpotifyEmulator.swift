@@ -74,7 +74,9 @@ public final class SpotifyEmulator: @unchecked Sendable {
     }
 
     /// Serves the user of `fixtures` (e.g. Fixtures/spotify/moosicdemo).
-    public init(fixtures: URL) throws {
+    /// `catalog`: a catalog CSV whose songs Spotify should also know (the fixture library alone
+    /// holds only the user's own songs, and a recommendation brings new ones).
+    public init(fixtures: URL, catalog: URL? = nil) throws {
         func load(_ name: String) throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent(name))) as! [String: Any]
         }
@@ -108,6 +110,14 @@ public final class SpotifyEmulator: @unchecked Sendable {
             }
         }
         fixtureTrackURIs = order
+        if let catalog {
+            for row in try CatalogCSV.read(url: catalog).rows where tracks[row.track.id] == nil {
+                let t = row.track
+                tracks[t.id] = ["id": t.id, "name": t.name, "type": "track", "uri": "spotify:track:\(t.id)",
+                                "duration_ms": t.durationMs, "explicit": t.explicit, "is_local": false,
+                                "artists": t.artists.split(separator: ";").map { ["name": String($0), "type": "artist"] }]
+            }
+        }
         server = try LoopbackHTTPServer { [unowned self] request in handle(request) }
     }
 

@@ -246,7 +246,7 @@ public enum Ranker {
     static func reason(for candidate: RankingCandidate, target: Double, mood: Double, position: Int,
                        strategy: RankingStrategy, share: Double) -> String {
         let percent = Int((share * 100).rounded())
-        let what = "\(emotionWord(candidate.emotion)) \(candidate.genre) (emotion \(format(candidate.emotion)))"
+        let what = "\(candidate.genre), \(emotionWord(candidate.emotion)) (emotion \(format(candidate.emotion)))"
         let why: String
         switch strategy {
         case .match:

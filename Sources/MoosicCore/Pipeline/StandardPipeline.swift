@@ -1,0 +1,39 @@
+import Foundation
+
+/// Wires the real stages: the face-mood CNN, the Spotify library (or the fixture / stored library
+/// offline), the genre forest, and the Spotify playlist writer (or the local store offline).
+public enum StandardPipeline {
+    public static func make(environment: MoosicEnvironment, user: String, offline: Bool) throws -> RecommendPipeline {
+        let store = try Store(environment: environment)
+        // Models first: a missing model is a configuration error before anything is read or written.
+        let moodReader = try FaceMoodReader(environment: environment)
+        let profiler = try ForestGenreProfiler(environment: environment)
+        guard let emotionModel = try SongEmotion.installedModel(environment) else {
+            throw MoosicError.configuration("the song-emotion model song_emotion.json is missing (see Models/song_emotion.md)")
+        }
+        if offline { try importFixtureCatalogIfEmpty(store: store) }
+        // Scores missing or left by another model are filled in here, so ranking only reads them.
+        _ = try store.refreshEmotionScores(model: emotionModel)
+        if offline {
+            let library: LibrarySyncing
+            if let fixtures = try? MoosicEnvironment.fixtureLibraryDirectory(user: user) {
+                library = LibrarySync(session: .offline(user: user, fixtures: fixtures))
+            } else {
+                library = StoredLibrary()
+            }
+            return RecommendPipeline(store: store, moodReader: moodReader, librarySync: library, profiler: profiler,
+                                     publisher: LocalPlaylistWriter())
+        }
+        let session = try SpotifySession.forUser(user, environment: environment)
+        return RecommendPipeline(store: store, moodReader: moodReader, librarySync: LibrarySync(session: session),
+                                 profiler: profiler, publisher: PlaylistWriter(session: session))
+    }
+
+    /// `--offline` on an empty store uses the embedded fixture catalog, so the demo needs nothing
+    /// but the repository.
+    static func importFixtureCatalogIfEmpty(store: Store) throws {
+        guard try !store.hasCatalog() else { return }
+        let catalog = MoosicEnvironment.fixtureLibrariesDirectory.deletingLastPathComponent().appendingPathComponent("catalog.csv")
+        _ = try CatalogImporter.importFile(at: catalog, into: store, skipInvalid: false)
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import MoosicCore
+
+/// Options shared by `recommend` and `refresh`.
+struct RankingArguments: ParsableArguments {
+    @Option(help: "How many songs (1–100).") var size = 30
+    @Option(help: "match: every song near your mood; lift: start at your mood and rise toward happy.")
+    var strategy: RankingStrategy = .match
+    @Option(help: "Seed for the choice among equally fitting songs (default: today's date, so each day differs).")
+    var seed: UInt64?
+    @Flag(help: "Keep songs you already have in your library (left out by default).") var includeLibrary = false
+
+    func validate() throws {
+        guard (1...100).contains(size) else { throw ValidationError("--size must be between 1 and 100") }
+    }
+
+    var options: RankingOptions {
+        RankingOptions(size: size, strategy: strategy, seed: seed ?? UInt64(Date().timeIntervalSince1970 / 86400),
+                       excludeLibrary: !includeLibrary)
+    }
+}
+
+extension RankingStrategy: ExpressibleByArgument {}
+
+struct RecommendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "Read the mood from a face photo and write a playlist that fits it (the default command).",
+        discussion: """
+            Steps: mood from the photo → stored → Spotify library synced (from Fixtures with --offline) → \
+            genre profile → ranking → the user's one moosic playlist replaced (unless --dry-run).
+            """
+    )
+
+    @Option(help: "The Spotify user id of a logged-in profile (see `moosic auth login`).") var user: String
+    @Option(help: "A photo with a face (JPEG, PNG, BMP, WebP, TIFF).") var photo: String
+    @OptionGroup var ranking: RankingArguments
+    @Flag(help: "Rank and show the playlist but do not write it.") var dryRun = false
+    @Flag(help: "No network: library from Fixtures (or the store), playlist written to the local store.") var offline = false
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let pipeline = try StandardPipeline.make(environment: .resolve(), user: user, offline: offline)
+        let result = try await pipeline.run(RecommendRequest(user: user, mood: .photo(photo), options: ranking.options,
+                                                             dryRun: dryRun))
+        if json {
+            try Output.printJSON(RecommendationJSON(result, strategy: ranking.strategy))
+        } else {
+            print(RecommendationText.render(result, strategy: ranking.strategy))
+        }
+    }
+}
+
+struct RefreshCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refresh",
+        abstract: "Refresh the user's playlist without asking anything (for cron; see `moosic cron`).",
+        discussion: """
+            Without --photo it uses the latest stored mood (older than 7 days: a neutral 0.5, with a note). \
+            Silent on success; one line per problem on stderr. A second refresh while one runs exits 75 at once.
+            """
+    )
+
+    @Option(help: "The Spotify user id of a logged-in profile.") var user: String
+    @Option(help: "A new photo to read the mood from.") var photo: String?
+    @OptionGroup var ranking: RankingArguments
+    @Flag(help: "No network: library from Fixtures (or the store), playlist written to the local store.") var offline = false
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() async throws {
+        let environment = MoosicEnvironment.resolve()
+        try environment.prepareHome()
+        let lock = try FileLock(path: environment.home.appendingPathComponent("refresh-\(user.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" }).lock").path,
+                                busyMessage: "another refresh is running for \(user)")
+        defer { withExtendedLifetime(lock) {} }
+        let store = try Store(environment: environment)
+        let run = try store.startRefreshRun(user: user)
+        do {
+            let pipeline = try StandardPipeline.make(environment: environment, user: user, offline: offline)
+            let result = try await pipeline.run(RecommendRequest(user: user, mood: photo.map { .photo($0) } ?? .history,
+                                                                 options: ranking.options, dryRun: false))
+            try store.finishRefreshRun(run, mood: result.mood, moodSource: result.moodSource,
+                                       trackCount: result.picks.count, outcome: "ok",
+                                       message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "))
+            for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
+            if json { try Output.printJSON(RecommendationJSON(result, strategy: ranking.strategy)) }
+        } catch {
+            let message = (error as? MoosicError)?.message ?? String(describing: error)
+            try? store.finishRefreshRun(run, mood: nil, moodSource: nil, trackCount: nil, outcome: "failed", message: message)
+            throw error
+        }
+    }
+}

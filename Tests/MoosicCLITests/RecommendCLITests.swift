@@ -1,0 +1,174 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import MoosicCore
+import SpotifyEmulator
+import Testing
+
+/// `moosic [recommend]`, `refresh` end to end: the built binary, the shipped models, the Fixtures.
+@Suite struct RecommendCLITests {
+    let home: URL
+    let cli: CLIRunner
+
+    init() {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-rec-\(UUID().uuidString)")
+        cli = CLIRunner(home: home)
+    }
+
+    /// The JSON of the contract (../shared/moosic-cli.md); decoding fails if a key is missing.
+    struct Output: Decodable {
+        struct Mood: Decodable {
+            var score: Double; var label: String; var source: String; var faces_found: Int?
+            struct Face: Decodable { var x, y, w, h: Int }
+            var face: Face?
+        }
+        struct Genre: Decodable { var genre: String; var share: Double }
+        struct Coverage: Decodable { var library_tracks: Int; var with_features: Int }
+        struct Track: Decodable {
+            var id, uri, name, artists, genre: String
+            var emotion, score: Double
+            var reason: String
+        }
+        struct Playlist: Decodable {
+            var id: String?; var url: String?; var name: String; var created: Bool; var tracks: [Track]
+        }
+        var user: String
+        var mood: Mood
+        var genres: [Genre]
+        var coverage: Coverage
+        var playlist: Playlist
+    }
+
+    func recommend(_ photo: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> (CLIRunner.Result, Output?) {
+        let result = try cli.run(["--user", "moosicdemo", "--photo", "Fixtures/photos/\(photo)", "--json"] + extra,
+                                 environment: environment)
+        return (result, result.status == 0 ? try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8)) : nil)
+    }
+
+    func store() throws -> Store { try Store(environment: MoosicEnvironment(home: home)) }
+
+    func playlistRows() throws -> Int {
+        try store().database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM generated_playlist") ?? 0 }
+    }
+
+    @Test func offlineTwiceKeepsOnePlaylistAndReplacesIt() throws {
+        let (first, happy) = try recommend("happy-1.jpg", ["--offline"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let h = try #require(happy)
+        #expect(h.user == "moosicdemo")
+        #expect(h.mood.label == "happy" && h.mood.score > 0.5 && h.mood.source == "photo" && h.mood.faces_found == 1)
+        #expect(h.playlist.created)
+        #expect(h.playlist.tracks.count == 30)
+        #expect(h.playlist.tracks.allSatisfy { $0.uri == "spotify:track:\($0.id)" && !$0.reason.isEmpty })
+        #expect(h.coverage.library_tracks == 420 && h.coverage.with_features == 418)
+        #expect(abs(h.genres.map(\.share).reduce(0, +) - 1) < 0.01)
+
+        let (second, sad) = try recommend("sad-1.jpg", ["--offline"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let s = try #require(sad)
+        #expect(s.mood.label == "sad" && s.mood.score < 0.5)
+        #expect(!s.playlist.created)
+        #expect(s.playlist.id == h.playlist.id)
+        #expect(try playlistRows() == 1)
+        #expect(try store().generatedPlaylistTracks(user: "moosicdemo") == s.playlist.tracks.map(\.id))
+        #expect(s.playlist.tracks.map(\.id) != h.playlist.tracks.map(\.id))
+    }
+
+    @Test func forASadPhotoLiftRisesAndMatchStaysLow() throws {
+        let lift = try #require(try recommend("sad-1.jpg", ["--offline", "--strategy", "lift", "--dry-run"]).1)
+        let match = try #require(try recommend("sad-1.jpg", ["--offline", "--strategy", "match", "--dry-run"]).1)
+        func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double(values.count) }
+        let rising = lift.playlist.tracks.map(\.emotion)
+        #expect(mean(rising.prefix(10)) < 0.25)
+        #expect(mean(rising.suffix(10)) > 0.6)
+        // Rising: each third happier than the one before.
+        #expect(mean(rising.prefix(10)) < mean(rising[10..<20]) && mean(rising[10..<20]) < mean(rising.suffix(10)))
+        let flat = match.playlist.tracks.map(\.emotion)
+        #expect(mean(flat[...]) < 0.15)
+        #expect(mean(flat.suffix(10)) - mean(flat.prefix(10)) < 0.1)
+        // A dry run writes nothing.
+        #expect(try playlistRows() == 0)
+        #expect(match.playlist.id == nil)
+    }
+
+    @Test func humanOutputIsATable() throws {
+        let result = try cli.run(["recommend", "--user", "moosicdemo", "--photo", "Fixtures/photos/happy-2.jpg",
+                                  "--offline", "--size", "5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("mood: 0."))
+        #expect(result.stdout.contains("#  emotion  genre"))
+        #expect(result.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.count == 5)
+    }
+
+    @Test func badPhotoOrNoFaceFailsAndWritesNothing() throws {
+        let noFace = try recommend("no-face.jpg", ["--offline"]).0
+        #expect(noFace.status == 65)
+        #expect(noFace.stderr.contains("no face found in"))
+        let missing = try recommend("nope.jpg", ["--offline"]).0
+        #expect(missing.status == 66)
+        #expect(try playlistRows() == 0)
+    }
+
+    @Test func onlineWithoutALoginExits77() throws {
+        let result = try recommend("happy-1.jpg")
+        #expect(result.0.status == 77)
+        #expect(result.0.stderr.contains("moosic auth login"))
+    }
+
+    @Test func refreshWithAndWithoutAPhotoIsSilentAndRecorded() throws {
+        let withPhoto = try cli.run(["refresh", "--user", "moosicdemo", "--photo", "Fixtures/photos/sad-1.jpg", "--offline"])
+        #expect(withPhoto.status == 0, "\(withPhoto.stderr)")
+        #expect(withPhoto.stdout.isEmpty && withPhoto.stderr.isEmpty)
+        let fromHistory = try cli.run(["refresh", "--user", "moosicdemo", "--offline"])
+        #expect(fromHistory.status == 0, "\(fromHistory.stderr)")
+        #expect(fromHistory.stdout.isEmpty && fromHistory.stderr.isEmpty)
+        let runs = try store().refreshRuns(user: "moosicdemo")
+        #expect(runs.map(\.outcome) == ["ok", "ok"])
+        #expect(runs.map(\.moodSource) == ["photo", "history"])
+        #expect(runs[0].mood == runs[1].mood)
+        #expect(runs.allSatisfy { $0.trackCount == 30 })
+        #expect(try playlistRows() == 1)
+    }
+
+    @Test func refreshWithoutAnyMoodUsesNeutralWithANote() throws {
+        let result = try cli.run(["refresh", "--user", "moosicdemo", "--offline", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("no stored mood"))
+        let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
+        #expect(output.mood.score == 0.5 && output.mood.source == "history")
+    }
+
+    @Test func twoConcurrentRefreshesRunExactlyOnce() throws {
+        let a = try cli.start(["refresh", "--user", "moosicdemo", "--photo", "Fixtures/photos/happy-1.jpg", "--offline"])
+        let b = try cli.start(["refresh", "--user", "moosicdemo", "--photo", "Fixtures/photos/happy-1.jpg", "--offline"])
+        let results = [a.wait(), b.wait()]
+        #expect(results.map(\.status).sorted() == [0, 75], "\(results.map(\.stderr))")
+        let refused = try #require(results.first { $0.status == 75 })
+        #expect(refused.stderr == "moosic: error: another refresh is running for moosicdemo\n")
+        #expect(try store().refreshRuns(user: "moosicdemo").map(\.outcome) == ["ok"])
+    }
+
+    @Test func onlineTwiceAgainstTheEmulatorMakesOnePlaylistWithTheLatestSongs() async throws {
+        let emulator = try SpotifyEmulator(fixtures: CLIRunner.repositoryRoot.appendingPathComponent("Fixtures/spotify/moosicdemo"),
+                                           catalog: CLIRunner.repositoryRoot.appendingPathComponent("Fixtures/catalog.csv"))
+        let login = try cli.start(["auth", "login", "--no-browser", "--port", "0"], environment: emulator.environment)
+        let line = try login.stderrLine { $0.hasPrefix(emulator.accountsURL.absoluteString + "/authorize?") }
+        _ = try await URLSession.shared.data(from: URL(string: line)!)
+        #expect(login.wait().status == 0)
+        // Online needs a catalog: the user imports one.
+        #expect(try cli.run(["catalog", "import", "Fixtures/catalog.csv"]).status == 0)
+
+        let (first, happy) = try recommend("happy-1.jpg", environment: emulator.environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        let (second, sad) = try recommend("sad-1.jpg", ["--strategy", "lift"], environment: emulator.environment)
+        #expect(second.status == 0, "\(second.stderr)")
+        let playlists = emulator.createdPlaylists()
+        #expect(playlists.count == 1)
+        #expect(happy?.playlist.created == true && sad?.playlist.created == false)
+        #expect(playlists.first?.id == sad?.playlist.id)
+        #expect(playlists.first?.uris == sad?.playlist.tracks.map(\.uri))
+        #expect(playlists.first?.description.contains("lift") == true)
+    }
+}
