@@ -6,7 +6,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure a model on labelled data.",
-        subcommands: [Mood.self, EvalEmotionCommand.self, EvalGenresCommand.self]
+        subcommands: [Mood.self, EvalEmotionCommand.self, EvalGenresCommand.self, Ranker.self]
     )
 
     struct Mood: ParsableCommand {
@@ -64,6 +64,37 @@ struct EvalCommand: ParsableCommand {
                 try c.encode(report.auc, forKey: .auc)
                 try c.encode(report.ece, forKey: .ece)
                 try c.encode(report.forwardMillisecondsMedian.map { ($0 * 100).rounded() / 100 }, forKey: .forward_ms_median)
+            }
+        }
+    }
+
+    struct Ranker: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Quality of the fixture user's playlist for both strategies and both fixture moods (offline).",
+            discussion: """
+                genre_jsd: Jensen–Shannon divergence (bits) between the playlist's genres and the profile over \
+                the catalog's genres; mean_emotion_error: mean |emotion − target|; distinct_artists; new_to_user: \
+                share of songs not in the library; emotion_start/end: mean emotion of the first/last five songs.
+                """
+        )
+
+        @Option(help: "Songs per playlist.") var size = 30
+        @Option(help: "Seed for the choice among equally fitting songs.") var seed: UInt64 = 0
+        @Flag(help: "Print the rows as JSON.") var json = false
+
+        func run() async throws {
+            let rows = try await RankerEvaluation.run(environment: .resolve(), size: size, seed: seed)
+            if json {
+                try Output.printJSON(rows)
+                return
+            }
+            print("photo        mood  strategy  genre_jsd  mean_emotion_error  distinct_artists  new_to_user  emotion_start→end")
+            for r in rows {
+                print(String(format: "%@  %.2f  %@  %9.3f  %18.3f  %16d  %11.2f  %.2f → %.2f",
+                             r.photo.padding(toLength: 11, withPad: " ", startingAt: 0), r.mood,
+                             r.strategy.padding(toLength: 8, withPad: " ", startingAt: 0), r.quality.genreDivergence,
+                             r.quality.meanEmotionError, r.quality.distinctArtists, r.quality.newToUser,
+                             r.emotionStart, r.emotionEnd))
             }
         }
     }

@@ -171,4 +171,22 @@ import Testing
         #expect(playlists.first?.uris == sad?.playlist.tracks.map(\.uri))
         #expect(playlists.first?.description.contains("lift") == true)
     }
+
+    @Test func evalRankerMeasuresBothStrategiesForBothMoods() throws {
+        struct Row: Decodable {
+            struct Quality: Decodable { var genre_jsd, mean_emotion_error, new_to_user: Double; var distinct_artists, tracks: Int }
+            var photo: String; var mood: Double; var strategy: String; var quality: Quality
+            var emotion_start: Double; var emotion_end: Double
+        }
+        let result = try cli.run(["eval", "ranker", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try JSONDecoder().decode([Row].self, from: Data(result.stdout.utf8))
+        #expect(rows.map { "\($0.photo) \($0.strategy)" } == ["happy-1.jpg match", "happy-1.jpg lift", "sad-1.jpg match", "sad-1.jpg lift"])
+        #expect(rows.allSatisfy { $0.quality.tracks == 30 && $0.quality.new_to_user == 1 && $0.quality.mean_emotion_error < 0.1 })
+        let sadLift = rows[3], sadMatch = rows[2]
+        #expect(sadLift.emotion_end - sadLift.emotion_start > 0.4)
+        #expect(sadMatch.emotion_end < 0.3)
+        // eval ranker works in a store of its own.
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("moosic.sqlite").path))
+    }
 }

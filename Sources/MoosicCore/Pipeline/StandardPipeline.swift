@@ -4,7 +4,10 @@ import Foundation
 /// offline), the genre forest, and the Spotify playlist writer (or the local store offline).
 public enum StandardPipeline {
     public static func make(environment: MoosicEnvironment, user: String, offline: Bool) throws -> RecommendPipeline {
-        let store = try Store(environment: environment)
+        try make(store: Store(environment: environment), environment: environment, user: user, offline: offline)
+    }
+
+    public static func make(store: Store, environment: MoosicEnvironment, user: String, offline: Bool) throws -> RecommendPipeline {
         // Models first: a missing model is a configuration error before anything is read or written.
         let moodReader = try FaceMoodReader(environment: environment)
         let profiler = try ForestGenreProfiler(environment: environment)
@@ -31,9 +34,11 @@ public enum StandardPipeline {
 
     /// `--offline` on an empty store uses the embedded fixture catalog, so the demo needs nothing
     /// but the repository.
+    public static let fixtureCatalog = MoosicEnvironment.fixtureLibrariesDirectory.deletingLastPathComponent()
+        .appendingPathComponent("catalog.csv")
+
     static func importFixtureCatalogIfEmpty(store: Store) throws {
         guard try !store.hasCatalog() else { return }
-        let catalog = MoosicEnvironment.fixtureLibrariesDirectory.deletingLastPathComponent().appendingPathComponent("catalog.csv")
-        _ = try CatalogImporter.importFile(at: catalog, into: store, skipInvalid: false)
+        _ = try CatalogImporter.importFile(at: fixtureCatalog, into: store, skipInvalid: false)
     }
 }
