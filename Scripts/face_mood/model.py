@@ -79,7 +79,7 @@ class MobileNetV2Features(nn.Module):
 
 
 class FaceMoodNet(nn.Module):
-    def __init__(self, size=104, dropout=0.2):
+    def __init__(self, size=112, dropout=0.2):
         super().__init__()
         self.size = size
         self.norm = nn.Conv2d(1, 3, 1, bias=True)
@@ -91,8 +91,6 @@ class FaceMoodNet(nn.Module):
         self.backbone = MobileNetV2Features()
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.backbone.last_channel, 1)
-        # inverse temperature, folded into the graph at export; 1 while training
-        self.register_buffer("inv_temperature", torch.ones(1))
 
     def load_imagenet(self, path):
         sd = torch.load(path, map_location="cpu", weights_only=True)
@@ -107,15 +105,36 @@ class FaceMoodNet(nn.Module):
         return self.head(self.dropout(x))
 
     def forward(self, x):
-        return torch.sigmoid(self.logit(x) * self.inv_temperature)
+        """P(happy), shape [N,1]; calibrated once fold_temperature() has been called."""
+        return torch.sigmoid(self.logit(x))
+
+    @torch.no_grad()
+    def fold_temperature(self, temperature):
+        """logit / T folded into the last linear layer (so the graph needs no extra node)."""
+        self.head.weight.div_(temperature)
+        self.head.bias.div_(temperature)
+
+    def load_checkpoint_state(self, state):
+        state = {k: v for k, v in state.items() if k not in ("inv_temperature", "n_averaged")}
+        self.load_state_dict(state, strict=True)
+
 
 
 class FlipAveraged(nn.Module):
-    """Mean of P(happy) over the crop and its mirror image (for export experiments)."""
+    """P(happy) from the mean of the logits of the crop and its mirror image (one graph, two passes).
+
+    The mirror image is x @ J with J the anti-diagonal permutation matrix (an ONNX MatMul with a
+    constant, which OpenCV 4.6 imports as a fully connected layer over the last axis).
+    """
 
     def __init__(self, net):
         super().__init__()
         self.net = net
+        n = net.size
+        self.register_buffer("mirror", torch.flip(torch.eye(n), dims=[1]))
+
+    def logit(self, x):
+        return 0.5 * (self.net.logit(x) + self.net.logit(torch.matmul(x, self.mirror)))
 
     def forward(self, x):
-        return 0.5 * (self.net(x) + self.net(torch.flip(x, dims=[3])))
+        return torch.sigmoid(self.logit(x))
