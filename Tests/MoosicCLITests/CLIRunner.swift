@@ -34,37 +34,14 @@ struct CLIRunner {
         self.home = home
     }
 
+    /// Runs `moosic` to the end and returns what it printed.
     func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repositoryRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment["MOOSIC_HOME"] = home.path
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes before waiting, so a chatty process cannot block on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try start(arguments, environment: extra).wait()
     }
 
-    /// A running `moosic`, for commands that wait on something the test must do (the browser's part of
-    /// `auth login`): its output is collected while it runs.
+    /// A running `moosic`: its output is collected while it runs (so a chatty process never blocks on a
+    /// full pipe), for commands that wait on something the test must do (the browser's part of
+    /// `auth login`) or that run side by side.
     final class Running: @unchecked Sendable {
         let process = Process()
         private let lock = NSLock()
