@@ -45,7 +45,8 @@ def track_object(row, rng, track_id=None):
         artist["external_urls"] = {"spotify": f"https://open.spotify.com/artist/{artist['id']}"}
     album_id = spotify_id(rng)
     return {
-        "album": {"album_type": "album", "id": album_id, "name": row["album_name"], "type": "album",
+        # available_markets is deprecated but still required by the Web API's schema.
+        "album": {"album_type": "album", "available_markets": ["DE", "GB", "US"], "id": album_id, "name": row["album_name"], "type": "album",
                   "uri": f"spotify:album:{album_id}", "href": f"{API}/albums/{album_id}",
                   "total_tracks": 12, "release_date": "2019", "release_date_precision": "year",
                   "images": [], "artists": artists[:1], "external_urls": {}},
@@ -78,13 +79,22 @@ def local_file_item():
 
 def episode_item(rng):
     eid = spotify_id(rng)
+    sid = spotify_id(rng)
+    show = {"available_markets": ["DE", "GB", "US"], "copyrights": [], "description": "Science for curious minds.",
+            "html_description": "<p>Science for curious minds.</p>", "explicit": False,
+            "external_urls": {"spotify": f"https://open.spotify.com/show/{sid}"}, "href": f"{API}/shows/{sid}",
+            "id": sid, "images": [], "is_externally_hosted": False, "languages": ["en"], "media_type": "audio",
+            "name": "Brain Stuff", "publisher": "Brain Stuff Media", "total_episodes": 212, "type": "show",
+            "uri": f"spotify:show:{sid}"}
     return {"added_at": "2025-05-14T07:02:44Z", "added_by": {"id": USER_ID, "type": "user"}, "is_local": False,
             "item": {"id": eid, "name": "Why sad songs make us feel better", "type": "episode",
                      "uri": f"spotify:episode:{eid}", "duration_ms": 1843000, "explicit": False,
-                     "href": f"{API}/episodes/{eid}", "is_playable": True,
-                     "description": "A science podcast episode.", "release_date": "2024-11-02",
-                     "release_date_precision": "day", "images": [], "languages": ["en"],
-                     "external_urls": {}, "show": {"id": spotify_id(rng), "name": "Brain Stuff", "type": "show"}}}
+                     "href": f"{API}/episodes/{eid}", "is_playable": True, "audio_preview_url": None,
+                     "description": "A science podcast episode.",
+                     "html_description": "<p>A science podcast episode.</p>", "is_externally_hosted": False,
+                     "release_date": "2024-11-02", "release_date_precision": "day", "images": [],
+                     "languages": ["en"], "external_urls": {"spotify": f"https://open.spotify.com/episode/{eid}"},
+                     "show": show}}
 
 
 def pages(path, items, total=None):
