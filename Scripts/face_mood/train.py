@@ -71,7 +71,7 @@ def main(argv=None):
     ap.add_argument("--data", default=data.data_root())
     ap.add_argument("--out", required=True)
     ap.add_argument("--size", type=int, default=112)
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr-head", type=float, default=1e-3)
     ap.add_argument("--lr-backbone", type=float, default=3e-4)
@@ -85,7 +85,7 @@ def main(argv=None):
     ap.add_argument("--shift", type=float, default=0.06, help="max shift, fraction of side")
     ap.add_argument("--contrast", type=float, default=0.2)
     ap.add_argument("--brightness", type=float, default=20.0)
-    ap.add_argument("--neutral", type=int, default=1, help="1: add FER2013 neutral faces with FER+ soft targets")
+    ap.add_argument("--neutral", type=int, default=0, help="1: add FER2013 neutral faces with FER+ soft targets")
     ap.add_argument("--select-from", type=float, default=0.5, help="select the best EMA epoch among the last fraction")
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--threads", type=int, default=1,
