@@ -47,8 +47,8 @@ struct RecommendationJSON: Encodable {
                     faces_found: r.photoMood?.facesFound, face: r.photoMood?.face)
         self.strategy = strategy.rawValue
         genres = r.rankedGenres.shares.map { Genre(genre: $0.genre, share: round3($0.share)) }
-        genres_all = r.profile.genres.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
-        coverage = Coverage(library_tracks: r.profile.libraryTracks, with_features: r.profile.tracksWithFeatures)
+        genres_all = r.profile.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
+        coverage = Coverage(library_tracks: r.profile.coverage.libraryTracks, with_features: r.profile.coverage.withFeatures)
         playlist = Playlist(
             id: r.playlist?.id, url: r.playlist?.url, name: r.playlist?.name ?? r.playlistName,
             created: r.playlist?.created ?? false, written: r.playlist != nil,
@@ -74,7 +74,7 @@ enum RecommendationText {
         if let photo = r.photoMood, photo.facesFound > 1 { moodLine += ", \(photo.facesFound) faces: the largest was used" }
         lines.append(moodLine)
         let top = r.rankedGenres.shares.prefix(5).map { "\($0.genre) \(Int(($0.share * 100).rounded())) %" }
-        lines.append("your genres: \(top.joined(separator: ", ")) (from \(r.profile.tracksWithFeatures) of \(r.profile.libraryTracks) library tracks)")
+        lines.append("your genres: \(top.joined(separator: ", ")) (from \(r.profile.coverage.withFeatures) of \(r.profile.coverage.libraryTracks) library tracks)")
         if let playlist = r.playlist {
             let verb = playlist.created ? "created" : "replaced"
             lines.append("playlist \"\(playlist.name)\" \(verb): \(playlist.url ?? playlist.id)")

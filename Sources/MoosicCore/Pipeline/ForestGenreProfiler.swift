@@ -12,10 +12,7 @@ public struct ForestGenreProfiler: GenreProfiling {
         model = try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName))
     }
 
-    public func profile(of library: [LibraryTrack], store: Store) throws -> ListenerProfile {
-        let profile = try GenreProfile.make(library: library, catalog: StoreCatalogLookup(store: store), model: model)
-        return ListenerProfile(genres: GenreShares(profile.shares.map { ($0.genre, $0.share) }),
-                               libraryTracks: profile.coverage.libraryTracks,
-                               tracksWithFeatures: profile.coverage.withFeatures)
+    public func profile(of library: [LibraryTrack], store: Store) throws -> GenreProfile {
+        try GenreProfile.make(library: library, catalog: StoreCatalogLookup(store: store), model: model)
     }
 }

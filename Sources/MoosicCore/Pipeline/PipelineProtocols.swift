@@ -47,20 +47,7 @@ public protocol LibrarySyncing: Sendable {
     func syncLibrary(user: String, store: Store) async throws -> LibrarySyncSummary
 }
 
-/// A user's genre profile and how much of their library it rests on.
-public struct ListenerProfile: Sendable, Equatable {
-    public var genres: GenreShares
-    public var libraryTracks: Int
-    public var tracksWithFeatures: Int
-
-    public init(genres: GenreShares, libraryTracks: Int, tracksWithFeatures: Int) {
-        self.genres = genres
-        self.libraryTracks = libraryTracks
-        self.tracksWithFeatures = tracksWithFeatures
-    }
-}
-
 /// Infers a genre profile from library tracks (the random forest over catalog audio features).
 public protocol GenreProfiling: Sendable {
-    func profile(of library: [LibraryTrack], store: Store) throws -> ListenerProfile
+    func profile(of library: [LibraryTrack], store: Store) throws -> GenreProfile
 }

@@ -28,7 +28,7 @@ public struct Recommendation: Sendable {
     public var moodSource: String
     public var photoMood: PhotoMood?
     /// The user's profile over every genre the model knows.
-    public var profile: ListenerProfile
+    public var profile: GenreProfile
     /// The profile over the genres the catalog has, rescaled to sum to 1: what the ranking used.
     public var rankedGenres: GenreShares
     public var picks: [RankedPick]
@@ -105,13 +105,13 @@ public struct RecommendPipeline: Sendable {
         notes += sync.notes
         let library = try store.libraryTracks(user: request.user)
         let profile = try profiler.profile(of: library, store: store)
-        if profile.tracksWithFeatures == 0 {
+        if profile.coverage.withFeatures == 0 {
             throw MoosicError.invalidData("none of \(request.user)'s \(library.count) library tracks is in the catalog, so there is no genre profile to rank by (import a larger catalog with `moosic catalog import`)")
         }
 
         // 3. Candidates and ranking, over the genres the catalog has.
         let available = try store.catalogGenres()
-        let catalogProfile = GenreShares(profile.genres.shares.filter { available.contains($0.genre) })
+        let catalogProfile = GenreShares(profile.restricted(to: available).shares.map { ($0.genre, $0.share) })
         let topGenres = catalogProfile.shares.prefix(request.options.maxGenres).map(\.genre)
         let candidates = try store.rankingCandidates(genres: topGenres)
         if candidates.isEmpty {

@@ -32,8 +32,9 @@ final class RecordingSync: LibrarySyncing, @unchecked Sendable {
 
 struct FixedProfile: GenreProfiling {
     var shares: [(genre: String, share: Double)]
-    func profile(of library: [LibraryTrack], store: Store) throws -> ListenerProfile {
-        ListenerProfile(genres: GenreShares(shares), libraryTracks: library.count, tracksWithFeatures: library.count)
+    func profile(of library: [LibraryTrack], store: Store) throws -> GenreProfile {
+        GenreProfile(shares: shares.map { GenreShare(genre: $0.genre, share: $0.share) },
+                     coverage: GenreProfile.Coverage(libraryTracks: library.count, withFeatures: library.count))
     }
 }
 
