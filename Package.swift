@@ -8,6 +8,16 @@ import PackageDescription
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_objdetect", "opencv_dnn"]
 let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 
+// The layers, each a target so that the compiler keeps them apart (README.md, "Layout"):
+//   MoosicML      pure machine learning: no moosic types, no I/O but a model's bytes
+//   MoosicCore    the domain: catalog rows, emotion and genre models, ranking, the pipeline and the
+//                 narrow repository and stage protocols it runs on; imports MoosicML only
+//   MoosicStore   the SQLite store (GRDB): the only code that writes SQL
+//   MoosicSpotify the Spotify Web API client (PKCE login, library sync, playlist writes)
+//   MoosicVision  the face-mood reader over CVision (OpenCV)
+//   MoosicApp     wires the adapters into the pipeline for one installation: where models and
+//                 fixtures are, the offline set-up, evaluations, the refresh run
+//   moosic        the command line over MoosicApp
 let package = Package(
     name: "moosic",
     products: [
@@ -20,38 +30,48 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
+        .target(name: "MoosicML"),
+        .target(name: "MoosicCore", dependencies: ["MoosicML"]),
+        .target(
+            name: "MoosicStore",
+            dependencies: [
+                "MoosicCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "MoosicSpotify",
+            dependencies: [
+                "MoosicCore",
+                // SHA-256 for the PKCE code challenge (S256).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "CVision",
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
             linkerSettings: (openCVModules + imageLibraries).map { .linkedLibrary($0) }
         ),
-        .target(
-            name: "MoosicCore",
-            dependencies: [
-                "CVision",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                // SHA-256 for the PKCE code challenge (S256).
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
+        .target(name: "MoosicVision", dependencies: ["MoosicCore", "CVision"]),
+        .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision"]),
         .executableTarget(
             name: "moosic",
             dependencies: [
-                "MoosicCore",
+                "MoosicApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
         // The loopback Spotify the Spotify tests run against (test support, not shipped).
         .target(
             name: "SpotifyEmulator",
-            dependencies: ["MoosicCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MoosicSpotify", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SpotifyEmulator"
         ),
-        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicCore", "SpotifyEmulator"]),
+        .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
+        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicApp", "SpotifyEmulator"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "SpotifyEmulator"]),
+        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 /// The network and training options shared by `train emotion` and `eval emotion --cv`.
 struct EmotionTrainingOptions: ParsableArguments {

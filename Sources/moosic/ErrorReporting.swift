@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 /// The one place where errors become exit codes and the one-line `moosic: error: …` message
 /// (see ../shared/moosic-cli.md): 0 ok · 1 internal · 64 usage · 65 bad input data · 66 input file
@@ -23,6 +28,7 @@ enum ErrorReporting {
             printLine(error.message)
             Foundation.exit(exitCode(for: error))
         }
+        if let error = error as? MLError { exit(with: MoosicError(error)) }
         let code = Moosic.exitCode(for: error)
         if code == .success {
             // --help, --version and the like: let ArgumentParser print them.

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

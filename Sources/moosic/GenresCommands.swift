@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 /// `--genres a,b,c`, shared by train and eval.
 private func parseGenres(_ list: String?) throws -> [String]? {

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 struct LibraryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +33,7 @@ struct LibraryCommand: AsyncParsableCommand {
                 ? try SpotifySession.offline(user: user, fixtures: MoosicEnvironment.fixtureLibraryDirectory(user: user))
                 : try SpotifySession.forUser(user, environment: environment)
             let store = try Store(environment: environment)
-            let report = try await LibrarySync(session: session).sync(user: user, store: store)
+            let report = try await LibrarySync(session: session, repository: store).sync(user: user)
             if json {
                 try Output.printJSON(report)
                 return

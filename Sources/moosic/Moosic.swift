@@ -1,5 +1,10 @@
 import ArgumentParser
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 /// The `moosic` command: a thin layer over MoosicCore. Each subcommand parses its options,
 /// calls the library and prints the result; errors are reported in one place (ErrorReporting).

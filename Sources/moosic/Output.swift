@@ -1,4 +1,10 @@
 import Foundation
+import MoosicApp
+import MoosicCore
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 enum Output {
     static func printJSON<T: Encodable>(_ value: T) throws {

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 /// Writes the user's moosic playlist from a list of track URIs: what `recommend` does after ranking,
 /// on its own. Hidden: a tool for checking a Spotify set-up and for the end-to-end tests.
@@ -38,9 +43,9 @@ struct PlaylistCommand: AsyncParsableCommand {
             let environment = MoosicEnvironment.resolve()
             let store = try Store(environment: environment)
             let writer: PlaylistPublishing = offline
-                ? LocalPlaylistWriter()
-                : PlaylistWriter(session: try SpotifySession.forUser(user, environment: environment))
-            let result = try await writer.write(user: user, store: store, name: name, description: description, uris: list)
+                ? LocalPlaylistWriter(repository: store)
+                : PlaylistWriter(session: try SpotifySession.forUser(user, environment: environment), repository: store)
+            let result = try await writer.write(user: user, name: name, description: description, uris: list)
             if json {
                 try Output.printJSON(result)
                 return

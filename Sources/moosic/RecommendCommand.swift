@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 /// Options shared by `recommend` and `refresh`.
 struct RankingArguments: ParsableArguments {

@@ -1,5 +1,10 @@
 import Foundation
 import MoosicCore
+import MoosicApp
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 /// The JSON of `recommend` and `refresh` (../shared/moosic-cli.md), plus added keys
 /// (`strategy`, `quality`, `notes`, `sync`).

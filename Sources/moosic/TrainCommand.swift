@@ -1,4 +1,10 @@
 import ArgumentParser
+import MoosicApp
+import MoosicCore
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,10 @@
 import Foundation
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// A real, valid PNG of any size, all black, 1 bit per pixel: its zlib stream is one fixed-Huffman
 /// deflate block of back-references, so a 20000×20000 image is a few hundred KB and writing it

@@ -1,4 +1,10 @@
 import Foundation
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// Runs the built `moosic` binary, as a user or cron would.
 struct CLIRunner {

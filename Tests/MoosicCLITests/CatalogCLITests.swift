@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// End-to-end: the built binary, a scratch MOOSIC_HOME, the contract's exit codes and messages.
 @Suite struct CatalogCLITests {

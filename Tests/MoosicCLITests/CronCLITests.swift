@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct CronCLITests {
     let cli = CLIRunner(home: FileManager.default.temporaryDirectory.appendingPathComponent("moosic-cron-\(UUID().uuidString)"))

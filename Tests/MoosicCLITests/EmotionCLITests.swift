@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// End-to-end: `train emotion`, `eval emotion` and the scores `catalog import` writes.
 @Suite struct EmotionCLITests {

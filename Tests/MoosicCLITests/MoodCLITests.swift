@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// End-to-end `moosic mood` and `moosic eval mood` with the real model in Models/: the contract's
 /// JSON, exit codes and one-line errors, for good photos and for each kind of bad input.

@@ -3,9 +3,14 @@ import Foundation
 import FoundationNetworking
 #endif
 import GRDB
-import MoosicCore
 import SpotifyEmulator
 import Testing
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// `moosic [recommend]`, `refresh` end to end: the built binary, the shipped models, the Fixtures.
 @Suite struct RecommendCLITests {

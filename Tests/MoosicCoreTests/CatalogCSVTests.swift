@@ -1,5 +1,10 @@
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct CatalogCSVTests {
     func parse(_ lines: [String]) throws -> CatalogCSV.Contents {

@@ -1,7 +1,12 @@
 import Foundation
 import GRDB
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct StoreTests {
     @Test func opensWithWALForeignKeysAndAllMigrations() throws {

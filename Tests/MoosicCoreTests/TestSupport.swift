@@ -1,5 +1,10 @@
 import Foundation
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// The repository root, found from this file's path (Tests/MoosicCoreTests/…).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

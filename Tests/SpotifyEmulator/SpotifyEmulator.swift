@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MoosicCore
+import MoosicSpotify
 
 /// A loopback Spotify for the tests: the accounts service (/accounts/authorize, /accounts/api/token)
 /// and the Web API (/v1/…) on 127.0.0.1 and a free port, serving one fixture user in the 2026

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// A reader for RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, newlines inside quotes)
 /// over bytes in memory. Written here rather than taken from a package because the catalog import

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// Reads and validates files with the columns of the Spotify Tracks dataset
 /// (track_id, artists, album_name, track_name, popularity, duration_ms, explicit, the 11 audio

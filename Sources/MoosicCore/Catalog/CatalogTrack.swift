@@ -1,3 +1,4 @@
+import MoosicML
 /// The audio features Spotify published per track (before the endpoint was removed in Nov 2024),
 /// as the catalog keeps them.
 public struct AudioFeatures: Sendable, Equatable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// Gives a song its emotion score: P(happy) in [0, 1].
 public protocol SongEmotionScoring: Sendable {
@@ -171,6 +172,8 @@ public struct SongEmotionModel: SongEmotionScoring, Equatable {
             return try SongEmotionModel(features: file.features, scaler: file.scaler, network: network,
                                         settings: file.training, validation: file.validation)
         } catch let error as MoosicError {
+            throw MoosicError.invalidData("\(name) is a corrupt song-emotion model: \(error.message)")
+        } catch let error as MLError {
             throw MoosicError.invalidData("\(name) is a corrupt song-emotion model: \(error.message)")
         } catch let error as DecodingError {
             throw MoosicError.invalidData("\(name) is a corrupt song-emotion model: \(describe(error))")

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// The labelled rows of the song-emotion task: catalog rows of genre `happy` (1) and `sad` (0),
 /// the Moo-Sic assumption, one row per track id.

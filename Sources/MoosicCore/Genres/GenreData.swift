@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// The model's inputs for a song: the 11 audio features, in this order. Training, evaluation and
 /// the user's genre profile all go through `vector(_:)`, so they cannot disagree.

@@ -1,4 +1,4 @@
-import GRDB
+import MoosicML
 
 /// Finds a library track's audio features in a catalog.
 public protocol CatalogLookup {
@@ -63,42 +63,5 @@ extension GenreProfile {
         let total = kept.reduce(0) { $0 + $1.share }
         return GenreProfile(shares: kept.map { GenreShare(genre: $0.genre, share: total > 0 ? $0.share / total : 0) },
                             coverage: coverage)
-    }
-}
-
-/// Catalog look-up in the store: by Spotify id, else by ISRC (only where the catalog has ISRCs:
-/// the Spotify Tracks dataset has none), else by normalised first artist + title (TrackMatchKey).
-public struct StoreCatalogLookup: CatalogLookup {
-    let store: Store
-
-    public init(store: Store) {
-        self.store = store
-    }
-
-    public func features(for track: LibraryTrack) throws -> AudioFeatures? {
-        try store.database.read { db in
-            let columns = "danceability, energy, key, loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence, tempo"
-            if let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE id = ?", arguments: [track.id]) {
-                return Self.features(row)
-            }
-            if let isrc = track.isrc, !isrc.isEmpty,
-               let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE isrc = ? ORDER BY id LIMIT 1",
-                                          arguments: [isrc.uppercased()]) {
-                return Self.features(row)
-            }
-            let key = TrackMatchKey.make(artists: track.artists, name: track.name)
-            if let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE match_key = ? ORDER BY popularity DESC, id LIMIT 1",
-                                          arguments: [key]) {
-                return Self.features(row)
-            }
-            return nil
-        }
-    }
-
-    private static func features(_ row: Row) -> AudioFeatures {
-        AudioFeatures(danceability: row["danceability"], energy: row["energy"], key: row["key"],
-                      loudness: row["loudness"], mode: row["mode"], speechiness: row["speechiness"],
-                      acousticness: row["acousticness"], instrumentalness: row["instrumentalness"],
-                      liveness: row["liveness"], valence: row["valence"], tempo: row["tempo"])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// Training and evaluating the genre forest on catalog CSVs (`moosic train genres`, `moosic eval genres`).
 public enum GenreTraining {

@@ -1,18 +1,17 @@
 import Foundation
+import MoosicML
 
-/// The pipeline's genre stage: the shipped random forest over the catalog's audio features.
+/// The pipeline's genre stage: the genre random forest over the catalog's audio features.
 public struct ForestGenreProfiler: GenreProfiling {
     public let model: RandomForest
+    public let catalog: any CatalogLookup & Sendable
 
-    public init(model: RandomForest) {
+    public init(model: RandomForest, catalog: any CatalogLookup & Sendable) {
         self.model = model
+        self.catalog = catalog
     }
 
-    public init(environment: MoosicEnvironment) throws {
-        model = try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName))
-    }
-
-    public func profile(of library: [LibraryTrack], store: Store) throws -> GenreProfile {
-        try GenreProfile.make(library: library, catalog: StoreCatalogLookup(store: store), model: model)
+    public func profile(of library: [LibraryTrack]) throws -> GenreProfile {
+        try GenreProfile.make(library: library, catalog: catalog, model: model)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// A face's box in the photo, in pixels of the (orientation-corrected) image.
 public struct FaceBox: Sendable, Equatable, Codable {
@@ -44,10 +45,45 @@ public struct LibrarySyncSummary: Sendable, Equatable {
 
 /// Brings a user's Spotify library (playlists and Liked Songs) into the store.
 public protocol LibrarySyncing: Sendable {
-    func syncLibrary(user: String, store: Store) async throws -> LibrarySyncSummary
+    func syncLibrary(user: String) async throws -> LibrarySyncSummary
 }
 
 /// Infers a genre profile from library tracks (the random forest over catalog audio features).
 public protocol GenreProfiling: Sendable {
-    func profile(of library: [LibraryTrack], store: Store) throws -> GenreProfile
+    func profile(of library: [LibraryTrack]) throws -> GenreProfile
+}
+
+/// The user's one moosic playlist after a write.
+public struct PublishedPlaylist: Sendable, Equatable, Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, url, name, created
+        case trackCount = "track_count"
+    }
+
+    public var id: String
+    public var url: String?
+    public var name: String
+    /// True when this write made the playlist (none existed, or the stored one had been deleted).
+    public var created: Bool
+    public var trackCount: Int
+
+    public init(id: String, url: String?, name: String, created: Bool, trackCount: Int) {
+        self.id = id
+        self.url = url
+        self.name = name
+        self.created = created
+        self.trackCount = trackCount
+    }
+}
+
+/// Writes the user's moosic playlist: to Spotify or, offline, only into the local store. Either
+/// way it is recorded as the user's generated playlist.
+public protocol PlaylistPublishing: Sendable {
+    func write(user: String, name: String, description: String, uris: [String], mood: Double?) async throws -> PublishedPlaylist
+}
+
+extension PlaylistPublishing {
+    public func write(user: String, name: String, description: String, uris: [String]) async throws -> PublishedPlaylist {
+        try await write(user: user, name: name, description: description, uris: uris, mood: nil)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// Where the mood comes from on this run.
 public enum MoodInput: Sendable {
@@ -43,7 +44,8 @@ public struct Recommendation: Sendable {
 /// The Moo-Sic pipeline: mood → stored → library synced → genre profile → ranking → playlist written.
 /// Each stage is behind a protocol, so the same code runs online, offline and in tests.
 public struct RecommendPipeline: Sendable {
-    public var store: Store
+    public var catalog: any CatalogRepository
+    public var listeners: any ListenerRepository
     public var moodReader: MoodReading
     public var librarySync: LibrarySyncing
     public var profiler: GenreProfiling
@@ -55,9 +57,10 @@ public struct RecommendPipeline: Sendable {
     public static let neutralMood = 0.5
     public static let playlistName = "moosic: your mood mix"
 
-    public init(store: Store, moodReader: MoodReading, librarySync: LibrarySyncing, profiler: GenreProfiling,
+    public init(catalog: any CatalogRepository, listeners: any ListenerRepository, moodReader: MoodReading, librarySync: LibrarySyncing, profiler: GenreProfiling,
                 publisher: PlaylistPublishing, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = store
+        self.catalog = catalog
+        self.listeners = listeners
         self.moodReader = moodReader
         self.librarySync = librarySync
         self.profiler = profiler
@@ -68,10 +71,10 @@ public struct RecommendPipeline: Sendable {
     public func run(_ request: RecommendRequest) async throws -> Recommendation {
         var notes: [String] = []
         let time = now()
-        guard try store.hasCatalog() else {
+        guard try catalog.hasCatalog() else {
             throw MoosicError.configuration("the catalog is empty: import one with `moosic catalog import <tracks.csv>`")
         }
-        try store.ensureUser(request.user, now: time)
+        try listeners.ensureUser(request.user, displayName: nil, now: time)
 
         // 1. Mood: read before any network traffic, so a bad photo fails fast and changes nothing.
         let mood: Double
@@ -85,7 +88,7 @@ public struct RecommendPipeline: Sendable {
             source = "photo"
         case .history:
             source = "history"
-            if let last = try store.latestPhotoMood(user: request.user) {
+            if let last = try listeners.latestPhotoMood(user: request.user) {
                 let age = time.timeIntervalSince(last.measuredAt)
                 if age > Self.moodMaxAge {
                     mood = Self.neutralMood
@@ -98,22 +101,22 @@ public struct RecommendPipeline: Sendable {
                 notes.append("no stored mood for \(request.user); using a neutral 0.5 (run with --photo once)")
             }
         }
-        if photoMood != nil { try store.recordMood(user: request.user, score: mood, source: source, at: time) }
+        if photoMood != nil { try listeners.recordMood(user: request.user, score: mood, source: source, at: time) }
 
         // 2. Library and profile.
-        let sync = try await librarySync.syncLibrary(user: request.user, store: store)
+        let sync = try await librarySync.syncLibrary(user: request.user)
         notes += sync.notes
-        let library = try store.libraryTracks(user: request.user)
-        let profile = try profiler.profile(of: library, store: store)
+        let library = try listeners.libraryTracks(user: request.user)
+        let profile = try profiler.profile(of: library)
         if profile.coverage.withFeatures == 0 {
             throw MoosicError.invalidData("none of \(request.user)'s \(library.count) library tracks is in the catalog, so there is no genre profile to rank by (import a larger catalog with `moosic catalog import`)")
         }
 
         // 3. Candidates and ranking, over the genres the catalog has.
-        let available = try store.catalogGenres()
+        let available = try catalog.catalogGenres()
         let catalogProfile = GenreShares(profile.restricted(to: available).shares.map { ($0.genre, $0.share) })
         let topGenres = catalogProfile.shares.prefix(request.options.maxGenres).map(\.genre)
-        let candidates = try store.rankingCandidates(genres: topGenres)
+        let candidates = try catalog.rankingCandidates(genres: topGenres)
         if candidates.isEmpty {
             throw MoosicError.configuration("the catalog has no songs with an emotion score in \(topGenres.joined(separator: ", ")); import a catalog with the song-emotion model available")
         }
@@ -130,9 +133,9 @@ public struct RecommendPipeline: Sendable {
             let day = time.formatted(.iso8601.year().month().day())
             let description = "For a \(label) mood (\(String(format: "%.2f", mood))), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
             let uris = picks.map { "spotify:track:\($0.candidate.id)" }
-            let published = try await publisher.write(user: request.user, store: store, name: Self.playlistName,
+            let published = try await publisher.write(user: request.user, name: Self.playlistName,
                                                       description: description, uris: uris, mood: mood)
-            try store.annotateGeneratedPlaylist(user: request.user, picks: picks)
+            try listeners.annotateGeneratedPlaylist(user: request.user, picks: picks)
             playlist = published
         }
         return Recommendation(user: request.user, mood: mood, moodSource: source, photoMood: photoMood, profile: profile, rankedGenres: catalogProfile,

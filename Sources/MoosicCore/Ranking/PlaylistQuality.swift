@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// How good a playlist is, measured against what it was asked to be.
 public struct PlaylistQuality: Sendable, Equatable, Codable {
@@ -40,7 +41,8 @@ public struct PlaylistQuality: Sendable, Equatable, Codable {
     public static func jensenShannon(_ p: [String: Double], _ q: [String: Double]) -> Double {
         let keys = Set(p.keys).union(q.keys)
         var divergence = 0.0
-        for key in keys {
+        // In sorted order: a Set's order changes from run to run, and so would the last digit of the sum.
+        for key in keys.sorted() {
             let a = p[key] ?? 0, b = q[key] ?? 0
             let m = (a + b) / 2
             if a > 0 { divergence += 0.5 * a * log2(a / m) }

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// How the playlist's emotion relates to the mood.
 public enum RankingStrategy: String, Sendable, CaseIterable, Codable {

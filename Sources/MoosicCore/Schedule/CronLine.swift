@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// The crontab line that runs `moosic refresh` every night.
 public enum CronLine {

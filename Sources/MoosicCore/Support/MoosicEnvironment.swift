@@ -1,4 +1,5 @@
 import Foundation
+import MoosicML
 
 /// Where moosic keeps its state and finds its models, resolved from the environment
 /// variables of the command-line contract.

@@ -1,3 +1,5 @@
+import MoosicML
+
 /// The one error type of MoosicCore. Every failure a user can cause or meet is one of these cases;
 /// the `moosic` executable maps each case to its exit code and prints `moosic: error: <message>`.
 ///
@@ -31,4 +33,15 @@ public enum MoosicError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension MoosicError {
+    /// A MoosicML error as the user meets it: bad settings are a usage error (64), bad data or a
+    /// corrupt model's bytes bad input data (65).
+    public init(_ error: MLError) {
+        switch error {
+        case .invalidSettings(let message): self = .usage(message)
+        case .invalidData(let message): self = .invalidData(message)
+        }
+    }
 }

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct MoodEvaluationTests {
     func reading(_ score: Double) -> FaceMoodReading {

@@ -1,7 +1,12 @@
 import Foundation
 import GRDB
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// A catalog look-up from a dictionary, to test the profile without a store.
 struct DictionaryLookup: CatalogLookup {
@@ -53,9 +58,9 @@ func audio(_ value: Double) -> AudioFeatures {
         let model = try RandomForest.train(data.classification(classes: data.distinctGenres),
                                            settings: RandomForestSettings(trees: 24, minSamplesLeaf: 3, seed: 1))
         // The library as the real sync stores it, from the fixture pages.
-        _ = try await LibrarySync(session: .offline(user: "moosicdemo", fixtures: fixtureLibrary)).sync(user: "moosicdemo", store: store)
+        _ = try await LibrarySync(session: .offline(user: "moosicdemo", fixtures: fixtureLibrary), repository: store).sync(user: "moosicdemo")
         let library = try store.libraryTracks(user: "moosicdemo")
-        let profile = try GenreProfile.make(library: library, catalog: StoreCatalogLookup(store: store), model: model)
+        let profile = try GenreProfile.make(library: library, catalog: store, model: model)
 
         // 420 distinct tracks; 2 have no features: "Stand By Me" (Road Trip) and "Tais" (Liked
         // Songs) come from genres outside the fixture catalog. Megadeth's "Holy Wars" in Road Trip
@@ -83,7 +88,7 @@ func audio(_ value: Double) -> AudioFeatures {
         try store.database.write { db in
             try db.execute(sql: "UPDATE track SET isrc = 'JPV750700001' WHERE id = '4qPNDBW1i3p13qLCt0Ki3A'")
         }
-        let lookup = StoreCatalogLookup(store: store)
+        let lookup = store
         #expect(try lookup.features(for: LibraryTrack(id: "4qPNDBW1i3p13qLCt0Ki3A", name: "?", artists: "?"))?.valence == 0.7)
         #expect(try lookup.features(for: LibraryTrack(id: "0000000000000000000000", name: "?", artists: "?",
                                                       isrc: "jpv750700001"))?.valence == 0.7)

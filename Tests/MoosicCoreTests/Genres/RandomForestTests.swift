@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// Rows with `features` values each: class k's first feature lies in [k, k + 0.4) on a grid of 50
 /// values (the others are noise), so the classes are separable by thresholds on feature 0 alone.
@@ -127,11 +132,15 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
 
     @Test func refusesBadSettingsAndData() {
         let data = noisyData(rows: 50, seed: 1)
-        #expect(throws: MoosicError.self) { try RandomForest.train(data, settings: RandomForestSettings(trees: 0)) }
-        #expect(throws: MoosicError.self) { try RandomForest.train(data, settings: RandomForestSettings(minSamplesLeaf: 0)) }
+        #expect(throws: MLError.invalidSettings("trees, leaf size, features and threads must be positive, depth not negative")) {
+            try RandomForest.train(data, settings: RandomForestSettings(trees: 0))
+        }
+        #expect(throws: MLError.invalidSettings("trees, leaf size, features and threads must be positive, depth not negative")) {
+            try RandomForest.train(data, settings: RandomForestSettings(minSamplesLeaf: 0))
+        }
         var bad = data
         bad.labels[0] = 7
-        #expect(throws: MoosicError.self) { try RandomForest.train(bad) }
+        #expect(throws: MLError.invalidData("training labels must index 1 to 65535 classes")) { try RandomForest.train(bad) }
     }
 }
 

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct DenseNetworkTests {
     /// A small random problem whose gradient is compared with central differences.
@@ -86,7 +91,11 @@ import Testing
     }
 
     @Test func refusesParametersThatDoNotFitTheShape() {
-        #expect(throws: MoosicError.self) { try DenseNetwork(sizes: [2, 3, 1], output: .sigmoid, parameters: [0, 1]) }
-        #expect(throws: MoosicError.self) { try DenseNetwork(sizes: [2, 2], output: .sigmoid, parameters: [Float](repeating: 0, count: 6)) }
+        #expect(throws: MLError.invalidData("a network of layers [2, 3, 1] has 13 parameters, got 2")) {
+            try DenseNetwork(sizes: [2, 3, 1], output: .sigmoid, parameters: [0, 1])
+        }
+        #expect(throws: MLError.invalidData("a sigmoid output cannot have 2 unit(s)")) {
+            try DenseNetwork(sizes: [2, 2], output: .sigmoid, parameters: [Float](repeating: 0, count: 6))
+        }
     }
 }

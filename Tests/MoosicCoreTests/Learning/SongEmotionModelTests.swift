@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct SongEmotionModelTests {
     func track(_ id: String, energy: Double, valence: Double = 0.5, duration: Int = 200_000) -> CatalogTrack {

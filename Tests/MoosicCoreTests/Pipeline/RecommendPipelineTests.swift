@@ -1,7 +1,12 @@
 import Foundation
 import GRDB
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// Stand-ins for the pipeline's stages, so these tests check the orchestration alone.
 struct FixedMood: MoodReading {
@@ -15,9 +20,10 @@ struct FixedMood: MoodReading {
 final class RecordingSync: LibrarySyncing, @unchecked Sendable {
     private(set) var calls = 0
     let tracks: [(id: String, name: String, artists: String)]
-    init(tracks: [(id: String, name: String, artists: String)]) { self.tracks = tracks }
+    let store: Store
+    init(tracks: [(id: String, name: String, artists: String)], store: Store) { self.tracks = tracks; self.store = store }
 
-    func syncLibrary(user: String, store: Store) async throws -> LibrarySyncSummary {
+    func syncLibrary(user: String) async throws -> LibrarySyncSummary {
         calls += 1
         try await store.database.write { db in
             try db.execute(sql: "DELETE FROM liked_track WHERE user_id = ?", arguments: [user])
@@ -32,7 +38,7 @@ final class RecordingSync: LibrarySyncing, @unchecked Sendable {
 
 struct FixedProfile: GenreProfiling {
     var shares: [(genre: String, share: Double)]
-    func profile(of library: [LibraryTrack], store: Store) throws -> GenreProfile {
+    func profile(of library: [LibraryTrack]) throws -> GenreProfile {
         GenreProfile(shares: shares.map { GenreShare(genre: $0.genre, share: $0.share) },
                      coverage: GenreProfile.Coverage(libraryTracks: library.count, withFeatures: library.count))
     }
@@ -41,21 +47,25 @@ struct FixedProfile: GenreProfiling {
 /// The offline writer, recording what it was asked to write.
 final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
     private(set) var published: [[String]] = []
-    func write(user: String, store: Store, name: String, description: String, uris: [String],
+    let store: Store
+    init(store: Store) { self.store = store }
+    func write(user: String, name: String, description: String, uris: [String],
                mood: Double?) async throws -> PublishedPlaylist {
         published.append(uris)
-        return try await LocalPlaylistWriter().write(user: user, store: store, name: name, description: description,
-                                                     uris: uris, mood: mood)
+        return try await LocalPlaylistWriter(repository: store).write(user: user, name: name, description: description,
+                                                                      uris: uris, mood: mood)
     }
 }
 
 @Suite struct RecommendPipelineTests {
     let store: Store
-    let sync = RecordingSync(tracks: [("lib1", "Owned Song", "Someone")])
-    let publisher = RecordingPublisher()
+    let sync: RecordingSync
+    let publisher: RecordingPublisher
 
     init() throws {
         store = try Store()
+        sync = RecordingSync(tracks: [("lib1", "Owned Song", "Someone")], store: store)
+        publisher = RecordingPublisher(store: store)
         // 2 genres × 60 songs with emotion scores spread over [0, 1].
         try store.database.write { db in
             for genre in ["rock", "sad"] {
@@ -75,7 +85,7 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
     }
 
     func pipeline(mood: Double = 0.8, now: Date = Date()) -> RecommendPipeline {
-        RecommendPipeline(store: store, moodReader: FixedMood(score: mood), librarySync: sync,
+        RecommendPipeline(catalog: store, listeners: store, moodReader: FixedMood(score: mood), librarySync: sync,
                           profiler: FixedProfile(shares: [("rock", 0.7), ("sad", 0.3), ("jazz", 0.2)]),
                           publisher: publisher, now: { now })
     }

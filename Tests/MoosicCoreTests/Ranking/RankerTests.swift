@@ -1,5 +1,10 @@
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct RankerTests {
     /// 3 genres × 150 songs, emotions spread over [0, 1], 50 artists per genre (3 songs each).

@@ -1,8 +1,13 @@
 import Foundation
 import GRDB
 import Testing
-@testable import MoosicCore
 import SpotifyEmulator
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct LibrarySyncTests {
     static let followed = ["w5iLqq6FclX2v5b6GDssOf", "uHb0XtqIaQ6rLjqWWR9kCm"]
@@ -70,8 +75,8 @@ import SpotifyEmulator
         let harness = try await SpotifyHarness()
         let online = try await harness.sync()
         let offlineStore = try Store()
-        let offline = try await LibrarySync(session: .offline(user: fixtureUser, fixtures: fixtureLibrary))
-            .sync(user: fixtureUser, store: offlineStore)
+        let offline = try await LibrarySync(session: .offline(user: fixtureUser, fixtures: fixtureLibrary), repository: offlineStore)
+            .sync(user: fixtureUser)
         #expect(offline.playlists == online.playlists)
         #expect(offline.fetched == online.fetched)
         #expect(offline.items == online.items)

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
-@testable import MoosicCore
 import SpotifyEmulator
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct PlaylistWriterTests {
     @Test func theFirstWriteCreatesOnePlaylistAndTheSecondReplacesItsItems() async throws {
@@ -121,17 +126,17 @@ import SpotifyEmulator
 
     @Test func offlineWritesGoToTheStoreOnly() async throws {
         let store = try Store()
-        let writer = LocalPlaylistWriter()
-        let first = try await writer.write(user: fixtureUser, store: store, name: "moosic", description: "d",
+        let writer = LocalPlaylistWriter(repository: store)
+        let first = try await writer.write(user: fixtureUser, name: "moosic", description: "d",
                                            uris: ["spotify:track:a", "spotify:track:b"], mood: 0.4)
         #expect(first.created)
         #expect(first.id == "local:moosicdemo")
-        let second = try await writer.write(user: fixtureUser, store: store, name: "moosic", description: "d",
+        let second = try await writer.write(user: fixtureUser, name: "moosic", description: "d",
                                             uris: ["spotify:track:c"], mood: 0.4)
         #expect(!second.created)
         #expect(try store.generatedPlaylistTracks(user: fixtureUser) == ["c"])
         await #expect(throws: MoosicError.invalidData("not a Spotify track URI: spotify:episode:x")) {
-            _ = try await writer.write(user: fixtureUser, store: store, name: "m", description: "d",
+            _ = try await writer.write(user: fixtureUser, name: "m", description: "d",
                                        uris: ["spotify:episode:x"], mood: nil)
         }
     }

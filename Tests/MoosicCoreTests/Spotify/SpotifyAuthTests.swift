@@ -1,8 +1,13 @@
 import Foundation
 import GRDB
 import Testing
-@testable import MoosicCore
 import SpotifyEmulator
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 @Suite struct SpotifyAuthTests {
     @Test func pkceChallengeIsRFC7636S256AndFreshEachTime() {
@@ -109,7 +114,7 @@ import SpotifyEmulator
         let harness = try await SpotifyHarness()
         let inTwoHours = Date().addingTimeInterval(7200)
         let session = try harness.session(now: { inTwoHours })
-        _ = try await LibrarySync(session: session).sync(user: fixtureUser, store: harness.store)
+        _ = try await LibrarySync(session: session, repository: harness.store).sync(user: fixtureUser)
         // One refresh up front, no 401 at all.
         #expect(harness.requests("POST", "/accounts/api/token") == 2)
         #expect(!harness.emulator.requests.isEmpty)

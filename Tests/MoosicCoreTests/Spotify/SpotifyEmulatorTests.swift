@@ -1,7 +1,12 @@
 import Foundation
 import Testing
-@testable import MoosicCore
 import SpotifyEmulator
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// The emulator refuses what Spotify refuses: otherwise the other Spotify tests could pass against
 /// an emulator more lenient than the real service.

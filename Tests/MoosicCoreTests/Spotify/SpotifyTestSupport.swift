@@ -2,8 +2,13 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-@testable import MoosicCore
 import SpotifyEmulator
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 let fixtureUser = "moosicdemo"
 let fixtureLibrary = repositoryRoot.appendingPathComponent("Fixtures/spotify/moosicdemo")
@@ -50,12 +55,12 @@ struct SpotifyHarness {
     }
 
     func sync(waitBudget: TimeInterval = 120) async throws -> SyncReport {
-        try await LibrarySync(session: session(waitBudget: waitBudget)).sync(user: fixtureUser, store: store)
+        try await LibrarySync(session: session(waitBudget: waitBudget), repository: store).sync(user: fixtureUser)
     }
 
     func write(_ uris: [String], description: String = "moosic · happy (0.83) · 2026-11-22") async throws -> PublishedPlaylist {
-        try await PlaylistWriter(session: session(), sleeper: sleeper)
-            .write(user: fixtureUser, store: store, name: "moosic for moosicdemo", description: description, uris: uris, mood: 0.83)
+        try await PlaylistWriter(session: session(), repository: store, sleeper: sleeper)
+            .write(user: fixtureUser, name: "moosic for moosicdemo", description: description, uris: uris, mood: 0.83)
     }
 
     func requests(_ method: String, _ pathPrefix: String) -> Int {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicSpotify
+@testable import MoosicVision
+@testable import MoosicApp
 
 /// The real model (Models/face_mood.onnx) on the Fixtures photos.
 @Suite struct FaceMoodReaderTests {

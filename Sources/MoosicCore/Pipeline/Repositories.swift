@@ -1,0 +1,118 @@
+import Foundation
+import MoosicML
+
+// The narrow views of the store that the domain and the adapters work through. The store
+// (MoosicStore) is the one implementation and the only code that writes SQL; each stage sees
+// only the part it needs, so a schema change stays inside the store.
+
+/// The catalog as the ranking stage reads it.
+public protocol CatalogRepository: CatalogLookup, Sendable {
+    func hasCatalog() throws -> Bool
+    /// The genres the catalog has songs for.
+    func catalogGenres() throws -> Set<String>
+    /// Catalog songs of these genres that have an emotion score, one entry per (song, genre).
+    func rankingCandidates(genres: [String]) throws -> [RankingCandidate]
+}
+
+/// A listener's state as the recommend pipeline reads and writes it.
+public protocol ListenerRepository: Sendable {
+    /// Creates the user's profile if it is not there yet.
+    func ensureUser(_ id: String, displayName: String?, now: Date) throws
+    /// The latest mood read from a photo, with when it was measured.
+    func latestPhotoMood(user: String) throws -> (score: Double, measuredAt: Date)?
+    func recordMood(user: String, score: Double, source: String, at date: Date) throws
+    /// Every distinct track of the user's synced library: playlist items first, then Liked Songs.
+    func libraryTracks(user: String) throws -> [LibraryTrack]
+    /// Adds why each song is in the user's moosic playlist to what the playlist writer recorded.
+    func annotateGeneratedPlaylist(user: String, picks: [RankedPick]) throws
+}
+
+/// A playlist of the user's library as the last sync stored it.
+public struct SyncedPlaylistState: Sendable, Equatable {
+    public var snapshotID: String
+    /// "synced", "forbidden" (Spotify refused its items) or "followed" (not asked for).
+    public var itemsStatus: String
+
+    public init(snapshotID: String, itemsStatus: String) {
+        self.snapshotID = snapshotID
+        self.itemsStatus = itemsStatus
+    }
+}
+
+/// One playlist of a sync: its details, and its items when they were fetched (nil: keep the stored ones).
+public struct SyncedPlaylist: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        public var position: Int
+        public var track: LibraryTrack
+        public var addedAt: String?
+
+        public init(position: Int, track: LibraryTrack, addedAt: String?) {
+            self.position = position
+            self.track = track
+            self.addedAt = addedAt
+        }
+    }
+
+    public var id: String
+    public var name: String
+    public var ownerID: String
+    public var collaborative: Bool
+    public var state: SyncedPlaylistState
+    public var items: [Item]?
+
+    public init(id: String, name: String, ownerID: String, collaborative: Bool, state: SyncedPlaylistState, items: [Item]?) {
+        self.id = id
+        self.name = name
+        self.ownerID = ownerID
+        self.collaborative = collaborative
+        self.state = state
+        self.items = items
+    }
+}
+
+/// Everything one library sync learnt, to be stored in one transaction.
+public struct SyncedLibrary: Sendable, Equatable {
+    public var user: String
+    public var displayName: String?
+    public var syncedAt: Date
+    /// Every playlist the user has now; stored playlists not among them are removed.
+    public var playlists: [SyncedPlaylist]
+    /// Liked Songs with when they were liked.
+    public var liked: [(track: LibraryTrack, addedAt: String?)]
+
+    public init(user: String, displayName: String?, syncedAt: Date, playlists: [SyncedPlaylist],
+                liked: [(track: LibraryTrack, addedAt: String?)]) {
+        self.user = user
+        self.displayName = displayName
+        self.syncedAt = syncedAt
+        self.playlists = playlists
+        self.liked = liked
+    }
+
+    public static func == (a: SyncedLibrary, b: SyncedLibrary) -> Bool {
+        a.user == b.user && a.displayName == b.displayName && a.syncedAt == b.syncedAt && a.playlists == b.playlists
+            && a.liked.elementsEqual(b.liked) { $0.track == $1.track && $0.addedAt == $1.addedAt }
+    }
+}
+
+/// The user's library as a sync reads and replaces it.
+public protocol LibraryRepository: Sendable {
+    /// The playlists the last sync stored, by playlist id.
+    func syncedPlaylists(user: String) throws -> [String: SyncedPlaylistState]
+    /// Replaces the user's stored library with this sync's, all or nothing.
+    func saveLibrary(_ library: SyncedLibrary) throws
+}
+
+/// The user's one moosic playlist as the playlist writers record it.
+public protocol PlaylistRepository: Sendable {
+    /// The id of the user's moosic playlist (a Spotify id, or `local:<user>` when written offline).
+    func generatedPlaylistID(user: String) throws -> String?
+    /// A creation sent to Spotify whose answer has not been seen yet.
+    func pendingPlaylist(user: String) throws -> (name: String, description: String)?
+    func recordPendingPlaylist(user: String, name: String, description: String, at date: Date) throws
+    /// A newly made playlist: its id replaces the stored one, and the pending creation is done.
+    func recordCreatedPlaylist(user: String, id: String, name: String, url: String?, at date: Date) throws
+    /// The playlist as written: its details and its tracks in order.
+    func recordGeneratedPlaylist(user: String, id: String, name: String, url: String?, snapshot: String?, mood: Double?,
+                                 uris: [String], at date: Date) throws
+}

@@ -1,0 +1,226 @@
+import Foundation
+
+/// The forest's file format, version 1 (little-endian):
+///
+///     "MOOSICRF"  u32 version
+///     u32 classes, each u16 length + UTF-8 name;  u32 features, each name likewise
+///     per feature: u16 edge count, f32 edges
+///     settings: u32 trees, i32 max depth (-1 none), u32 min leaf, i32 max features (-1 √), u64 seed
+///     f64 OOB score (NaN none), f64 importance per feature
+///     u32 trees, each: u32 node count, then its nodes in preorder:
+///         internal: u8 feature, u16 bin, left subtree, right subtree
+///         pure leaf: u8 254, class
+///         other leaf: u8 255, u16 count, count × (class, u8 share)
+///       (class is u8 with ≤ 256 classes, u16 otherwise)
+///     u64 FNV-1a of everything before
+///
+/// Preorder lets the child links be implied (3 bytes per internal node instead of 8), and it is
+/// the order the trees are grown in, so a loaded forest equals the saved one array for array.
+extension RandomForest {
+    static let magic = Array("MOOSICRF".utf8)
+    public static let formatVersion: UInt32 = 1
+    private static let pureLeaf = DecisionTree.pureLeaf
+
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes.append(contentsOf: Self.magic)
+        w.u32(Self.formatVersion)
+        w.u32(UInt32(classes.count))
+        for name in classes { w.string(name) }
+        w.u32(UInt32(featureNames.count))
+        for name in featureNames { w.string(name) }
+        for edges in binning.edges {
+            w.u16(UInt16(edges.count))
+            for e in edges { w.u32(e.bitPattern) }
+        }
+        w.u32(UInt32(settings.trees))
+        w.u32(UInt32(bitPattern: Int32(settings.maxDepth ?? -1)))
+        w.u32(UInt32(settings.minSamplesLeaf))
+        w.u32(UInt32(bitPattern: Int32(settings.maxFeatures ?? -1)))
+        w.u64(settings.seed)
+        w.u64((oobScore ?? .nan).bitPattern)
+        for v in featureImportances { w.u64(v.bitPattern) }
+        w.u32(UInt32(trees.count))
+        let wide = classes.count > 256
+        for tree in trees {
+            w.u32(UInt32(tree.nodeCount))
+            var stack = [0]
+            while let node = stack.popLast() {
+                let current = tree.nodes[node]
+                if current.feature == DecisionTree.pureLeaf {
+                    w.bytes.append(Self.pureLeaf)
+                    w.small(Int(current.bin), wide: wide)
+                } else if current.isLeaf {
+                    w.bytes.append(DecisionTree.leaf)
+                    let start = Int(current.child)
+                    w.u16(current.bin)
+                    for entry in tree.leafEntries[start..<start + Int(current.bin)] {
+                        w.small(Int(entry.classIndex), wide: wide)
+                        w.bytes.append(entry.share)
+                    }
+                } else {
+                    w.bytes.append(current.feature)
+                    w.u16(current.bin)
+                    let left = Int(current.child)
+                    stack.append(left + 1)
+                    stack.append(left)
+                }
+            }
+        }
+        w.u64(fnv1a(w.bytes[...]))
+        return w.bytes
+    }
+
+    public init(encoded bytes: [UInt8], name: String) throws {
+        func corrupt(_ what: String) -> MLError {
+            MLError.invalidData("\(name) is a corrupt genre model (\(what)); train it again with `moosic train genres`")
+        }
+        guard bytes.count >= 12, Array(bytes[0..<8]) == Self.magic else {
+            throw MLError.invalidData("\(name) is not a moosic genre model (no MOOSICRF header)")
+        }
+        var r = ByteReader(bytes: bytes, position: 8)
+        let version = try r.u32()
+        guard version == Self.formatVersion else {
+            throw MLError.invalidData("\(name) is a genre model of format version \(version); this moosic reads version \(Self.formatVersion): train it again")
+        }
+        guard bytes.count >= 20 else { throw corrupt("truncated") }
+        var checksum = ByteReader(bytes: bytes, position: bytes.count - 8)
+        guard try checksum.u64() == fnv1a(bytes[0..<(bytes.count - 8)]) else { throw corrupt("checksum mismatch") }
+        r.end = bytes.count - 8
+        do {
+            let classCount = Int(try r.u32())
+            guard classCount > 0, classCount <= Int(UInt16.max) else { throw corrupt("bad class count") }
+            var classes: [String] = []
+            for _ in 0..<classCount { classes.append(try r.string()) }
+            let featureCount = Int(try r.u32())
+            guard featureCount > 0, featureCount < Int(Self.pureLeaf) else { throw corrupt("bad feature count") }
+            var featureNames: [String] = []
+            for _ in 0..<featureCount { featureNames.append(try r.string()) }
+            var edges: [[Float]] = []
+            for _ in 0..<featureCount {
+                let count = Int(try r.u16())
+                guard count < FeatureBinning.maximumBins else { throw corrupt("too many bins") }
+                var e: [Float] = []
+                for _ in 0..<count { e.append(Float(bitPattern: try r.u32())) }
+                edges.append(e)
+            }
+            var settings = RandomForestSettings()
+            settings.trees = Int(try r.u32())
+            let depth = Int32(bitPattern: try r.u32())
+            settings.maxDepth = depth < 0 ? nil : Int(depth)
+            settings.minSamplesLeaf = Int(try r.u32())
+            let maxFeatures = Int32(bitPattern: try r.u32())
+            settings.maxFeatures = maxFeatures < 0 ? nil : Int(maxFeatures)
+            settings.seed = try r.u64()
+            let oob = Double(bitPattern: try r.u64())
+            var importances: [Double] = []
+            for _ in 0..<featureCount { importances.append(Double(bitPattern: try r.u64())) }
+            let treeCount = Int(try r.u32())
+            guard treeCount > 0 else { throw corrupt("no trees") }
+            let wide = classCount > 256
+            var trees: [DecisionTree] = []
+            for _ in 0..<treeCount {
+                let nodeCount = Int(try r.u32())
+                // Every node takes at least 2 bytes: a larger count cannot be real.
+                guard nodeCount > 0, nodeCount <= (r.end - r.position) / 2 + 1 else { throw corrupt("bad node count") }
+                var tree = DecisionTree(nodes: Array(repeating: DecisionTree.Node(feature: 0, bin: 0, child: 0), count: nodeCount),
+                                        leafEntries: [])
+                var allocated = 1
+                var stack = [0]
+                while let node = stack.popLast() {
+                    let tag = try r.u8()
+                    if tag == Self.pureLeaf {
+                        let k = try r.small(wide: wide)
+                        guard k < classCount else { throw corrupt("class out of range") }
+                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.pureLeaf, bin: UInt16(k), child: 0)
+                    } else if tag == DecisionTree.leaf {
+                        let entries = Int(try r.u16())
+                        guard entries > 1 else { throw corrupt("leaf with \(entries) entries") }
+                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: UInt16(entries),
+                                                             child: UInt32(tree.leafEntries.count))
+                        for _ in 0..<entries {
+                            let k = try r.small(wide: wide)
+                            let share = try r.u8()
+                            guard k < classCount, share > 0 else { throw corrupt("bad leaf entry") }
+                            tree.leafEntries.append(DecisionTree.LeafEntry(classIndex: UInt16(k), share: share))
+                        }
+                    } else {
+                        guard Int(tag) < featureCount, allocated + 2 <= nodeCount else { throw corrupt("bad node") }
+                        tree.nodes[node] = DecisionTree.Node(feature: tag, bin: try r.u16(), child: UInt32(allocated))
+                        stack.append(allocated + 1)
+                        stack.append(allocated)
+                        allocated += 2
+                    }
+                }
+                guard allocated == nodeCount else { throw corrupt("node count mismatch") }
+                trees.append(tree)
+            }
+            guard r.position == r.end else { throw corrupt("trailing bytes") }
+            self.init(classes: classes, featureNames: featureNames, binning: FeatureBinning(edges: edges),
+                      trees: trees, featureImportances: importances, oobScore: oob.isNaN ? nil : oob,
+                      settings: settings)
+        } catch ByteReader.Truncated.truncated {
+            throw corrupt("truncated")
+        }
+    }
+}
+
+private func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01B3 }
+    return hash
+}
+
+private struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
+    mutating func u32(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
+    mutating func u64(_ v: UInt64) { for s in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
+    mutating func small(_ v: Int, wide: Bool) { if wide { u16(UInt16(v)) } else { bytes.append(UInt8(v)) } }
+    mutating func string(_ s: String) {
+        let utf8 = Array(s.utf8.prefix(Int(UInt16.max)))
+        u16(UInt16(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+}
+
+private struct ByteReader {
+    enum Truncated: Error { case truncated }
+
+    let bytes: [UInt8]
+    var position: Int
+    var end: Int
+
+    init(bytes: [UInt8], position: Int) {
+        self.bytes = bytes
+        self.position = position
+        end = bytes.count
+    }
+
+    mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
+        guard count <= end - position else { throw Truncated.truncated }
+        defer { position += count }
+        return bytes[position..<position + count]
+    }
+
+    /// A little-endian integer of `size` bytes.
+    @inline(__always)
+    private mutating func integer(_ size: Int) throws -> UInt64 {
+        guard size <= end - position else { throw Truncated.truncated }
+        var value: UInt64 = 0
+        for k in 0..<size { value |= UInt64(bytes[position + k]) << UInt64(8 * k) }
+        position += size
+        return value
+    }
+
+    mutating func u8() throws -> UInt8 { UInt8(try integer(1)) }
+    mutating func u16() throws -> UInt16 { UInt16(try integer(2)) }
+    mutating func u32() throws -> UInt32 { UInt32(try integer(4)) }
+    mutating func u64() throws -> UInt64 { try integer(8) }
+    mutating func small(wide: Bool) throws -> Int { wide ? Int(try u16()) : Int(try u8()) }
+    mutating func string() throws -> String {
+        let count = Int(try u16())
+        return String(decoding: try take(count), as: UTF8.self)
+    }
+}

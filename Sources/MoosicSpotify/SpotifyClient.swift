@@ -1,0 +1,170 @@
+import Foundation
+import MoosicCore
+
+/// Sends requests with Spotify's rules for trying again: a 429 waits for its Retry-After within a
+/// total wait budget per run; a 5xx or a failed connection is tried again with exponential backoff
+/// and jitter, at most `maxTries` times. A POST is not repeated after a 5xx or a lost connection,
+/// since Spotify may have applied it: its caller knows how to repair (see PlaylistWriter).
+public actor RetryingTransport {
+    private let transport: HTTPTransport
+    private let configuration: SpotifyConfiguration
+    private let sleeper: Sleeper
+    public private(set) var requestCount = 0
+    public private(set) var waitedForRateLimit: TimeInterval = 0
+    /// Set once a Retry-After went past the wait budget: nothing more should be tried this run.
+    public private(set) var gaveUpOnRateLimit = false
+
+    public init(transport: HTTPTransport, configuration: SpotifyConfiguration, sleeper: Sleeper = TaskSleeper()) {
+        self.transport = transport
+        self.configuration = configuration
+        self.sleeper = sleeper
+    }
+
+    /// `repeatable` overrides the rule that only a POST may not be sent twice.
+    public func send(_ request: HTTPRequest, repeatable: Bool? = nil) async throws -> HTTPResponse {
+        let repeatable = repeatable ?? (request.method != "POST")
+        let what = "\(request.method) \(request.url.path)"
+        var failures = 0
+        while true {
+            requestCount += 1
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as MoosicError {
+                failures += 1
+                guard repeatable, failures < configuration.maxTries else {
+                    throw MoosicError.temporary("\(error.message) (\(what), \(failures) tr\(failures == 1 ? "y" : "ies")); try again later")
+                }
+                try await backoff(after: failures)
+                continue
+            }
+            if response.status == 429 {
+                let asked = Self.retryAfter(response)
+                guard !gaveUpOnRateLimit, waitedForRateLimit + asked <= configuration.waitBudget else {
+                    gaveUpOnRateLimit = true
+                    throw MoosicError.temporary("Spotify is rate-limiting moosic and asked to wait \(Int(asked.rounded(.up))) s, "
+                        + "beyond this run's wait budget of \(Int(configuration.waitBudget)) s; try again in \(Int(asked.rounded(.up))) s")
+                }
+                waitedForRateLimit += asked
+                try await sleeper.sleep(seconds: asked)
+                continue
+            }
+            if response.status >= 500 {
+                failures += 1
+                guard repeatable, failures < configuration.maxTries else {
+                    throw MoosicError.temporary("Spotify answered \(response.status) to \(what) (\(failures) tr\(failures == 1 ? "y" : "ies")); try again later")
+                }
+                try await backoff(after: failures)
+                continue
+            }
+            return response
+        }
+    }
+
+    /// Retry-After in seconds (Spotify sends delta-seconds); 1 s when missing or unreadable.
+    static func retryAfter(_ response: HTTPResponse) -> TimeInterval {
+        guard let text = response.headers["retry-after"], let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
+              seconds >= 0 else { return 1 }
+        return seconds
+    }
+
+    func backoff(after failures: Int) async throws {
+        let delay = configuration.backoffBase * pow(2, Double(failures - 1))
+        try await sleeper.sleep(seconds: delay + Double.random(in: 0...delay))
+    }
+}
+
+/// What gives the client a valid access token.
+public protocol AccessTokenProvider: Sendable {
+    /// A token valid for a while yet; `forceRefresh` after Spotify answered 401 to the current one.
+    func accessToken(forceRefresh: Bool) async throws -> String
+}
+
+/// The Spotify Web API for one user: bearer tokens refreshed before expiry and once after a 401.
+public final class SpotifyClient: Sendable {
+    public let user: String
+    public let apiURL: URL
+    let requester: RetryingTransport
+    let tokens: AccessTokenProvider
+
+    public init(user: String, apiURL: URL, requester: RetryingTransport, tokens: AccessTokenProvider) {
+        self.user = user
+        self.apiURL = apiURL
+        self.requester = requester
+        self.tokens = tokens
+    }
+
+    /// Requests sent so far through this client's requester (token refreshes included).
+    public var requestCount: Int { get async { await requester.requestCount } }
+
+    public func url(_ path: String, query: [(String, String)] = []) -> URL {
+        var components = URLComponents(url: apiURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        return components.url!
+    }
+
+    /// Any answer but 401 (after one refresh), 429 and 5xx (see RetryingTransport) is returned as it is.
+    public func send(_ method: String, _ path: String, query: [(String, String)] = [],
+                     json body: (any Encodable & Sendable)? = nil) async throws -> HTTPResponse {
+        var headers = ["Accept": "application/json"]
+        var data: Data?
+        if let body {
+            data = try JSONEncoder().encode(body)
+            headers["Content-Type"] = "application/json"
+        }
+        var refreshed = false
+        while true {
+            headers["Authorization"] = "Bearer " + (try await tokens.accessToken(forceRefresh: refreshed))
+            let response = try await requester.send(HTTPRequest(method: method, url: url(path, query: query),
+                                                                headers: headers, body: data))
+            guard response.status == 401 else { return response }
+            guard !refreshed else {
+                throw MoosicError.notAuthorised("Spotify refused the access token of \(user) even after a refresh: run `moosic auth login` again")
+            }
+            refreshed = true
+        }
+    }
+
+    /// A 2xx answer decoded as `T`; any other answer is an error.
+    public func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type) async throws -> T {
+        let response = try await send("GET", path, query: query)
+        try Self.expectSuccess(response, "GET \(path)")
+        return try Self.decode(type, response.body, "GET \(path)")
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ body: Data, _ what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch {
+            throw MoosicError.internalFailure("unexpected answer from Spotify to \(what): \(error)")
+        }
+    }
+
+    static func expectSuccess(_ response: HTTPResponse, _ what: String) throws {
+        guard !(200..<300).contains(response.status) else { return }
+        let message = Self.errorMessage(response.body)
+        switch response.status {
+        case 403 where message.lowercased().contains("scope"):
+            throw MoosicError.notAuthorised("Spotify refused \(what) (403: \(message)): the login lacks a scope; run `moosic auth login` again")
+        case 400..<500:
+            throw MoosicError.internalFailure("Spotify refused \(what) (\(response.status)\(message.isEmpty ? "" : ": " + message))")
+        default:
+            throw MoosicError.temporary("Spotify answered \(response.status) to \(what)")
+        }
+    }
+
+    /// `error.message` of a Web API error body (never the body itself: it could echo a request).
+    static func errorMessage(_ body: Data) -> String {
+        struct Envelope: Decodable {
+            struct Inner: Decodable { var message: String? }
+            var error: Inner?
+        }
+        return (try? JSONDecoder().decode(Envelope.self, from: body))?.error?.message ?? ""
+    }
+}
+
+/// For offline runs against fixture files: no authorisation at all.
+public struct NoAccessToken: AccessTokenProvider {
+    public init() {}
+    public func accessToken(forceRefresh: Bool) async throws -> String { "offline" }
+}
