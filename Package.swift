@@ -68,10 +68,24 @@ let package = Package(
             dependencies: ["MoosicSpotify", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SpotifyEmulator"
         ),
+        // What the test suites share (the repository root, catalog rows, scratch folders).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // One test target per target, its folders mirroring the target's.
         .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
-        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicApp", "SpotifyEmulator"]),
+        .testTarget(name: "MoosicMLTests", dependencies: ["MoosicML", "MoosicCore", "TestSupport"]),
+        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicStoreTests", dependencies: ["MoosicStore", "MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator"]),
+        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// The suites that still read or prepare the store's tables with SQL.
+let storeSQL: [Target.Dependency] = [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+for target in package.targets where ["MoosicCoreTests", "MoosicStoreTests", "MoosicSpotifyTests", "MoosicCLITests"].contains(target.name) {
+    target.dependencies += storeSQL
+}

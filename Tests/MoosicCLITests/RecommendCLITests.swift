@@ -5,6 +5,7 @@ import FoundationNetworking
 import GRDB
 import SpotifyEmulator
 import Testing
+import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
 @testable import MoosicStore

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -10,8 +11,6 @@ import SpotifyEmulator
 @testable import MoosicVision
 @testable import MoosicApp
 
-let fixtureUser = "moosicdemo"
-let fixtureLibrary = repositoryRoot.appendingPathComponent("Fixtures/spotify/moosicdemo")
 
 /// Records the waits it is asked for and returns at once.
 actor InstantSleeper: Sleeper {

@@ -1,19 +1,19 @@
 import Foundation
-@testable import MoosicML
-@testable import MoosicCore
-@testable import MoosicStore
-@testable import MoosicSpotify
-@testable import MoosicVision
-@testable import MoosicApp
 
-/// The repository root, found from this file's path (Tests/MoosicCoreTests/…).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+// What the test suites share: the repository root, catalog rows to write, scratch folders.
+
+/// The repository root, found from this file's path (Tests/TestSupport/…).
+public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-let catalogHeader = "track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre"
+/// The fixture listener and the Spotify pages of their library (Fixtures/spotify/moosicdemo).
+public let fixtureUser = "moosicdemo"
+public let fixtureLibrary = repositoryRoot.appendingPathComponent("Fixtures/spotify/moosicdemo")
+
+public let catalogHeader = "track_id,artists,album_name,track_name,popularity,duration_ms,explicit,danceability,energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,time_signature,track_genre"
 
 /// A valid catalog row; `overrides` replaces columns by name.
-func catalogLine(id: String = "5SuOikwiRyPMVoIQDJUgSV", genre: String = "acoustic",
+public func catalogLine(id: String = "5SuOikwiRyPMVoIQDJUgSV", genre: String = "acoustic",
                  _ overrides: [String: String] = [:]) -> String {
     var values: [String: String] = [
         "track_id": id, "artists": "Gen Hoshino", "album_name": "Comedy", "track_name": "Comedy",
@@ -27,17 +27,17 @@ func catalogLine(id: String = "5SuOikwiRyPMVoIQDJUgSV", genre: String = "acousti
 }
 
 /// A scratch directory removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
+public final class TemporaryDirectory {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
     deinit { try? FileManager.default.removeItem(at: url) }
 
-    func write(_ name: String, _ text: String) throws -> URL {
+    public func write(_ name: String, _ text: String) throws -> URL {
         let file = url.appendingPathComponent(name)
         try Data(text.utf8).write(to: file)
         return file

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 import SpotifyEmulator
 @testable import MoosicML
 @testable import MoosicCore

@@ -2,10 +2,6 @@ import Foundation
 import Testing
 @testable import MoosicML
 @testable import MoosicCore
-@testable import MoosicStore
-@testable import MoosicSpotify
-@testable import MoosicVision
-@testable import MoosicApp
 
 @Suite struct DenseNetworkTests {
     /// A small random problem whose gradient is compared with central differences.

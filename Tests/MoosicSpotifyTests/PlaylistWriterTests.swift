@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import SpotifyEmulator
 @testable import MoosicML
 @testable import MoosicCore

@@ -1,10 +1,6 @@
 import Testing
 @testable import MoosicML
 @testable import MoosicCore
-@testable import MoosicStore
-@testable import MoosicSpotify
-@testable import MoosicVision
-@testable import MoosicApp
 
 @Suite struct MetricsTests {
     @Test func confusionPrecisionRecallAndF1() {

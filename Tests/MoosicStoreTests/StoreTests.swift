@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
 @testable import MoosicStore
