@@ -11,7 +11,7 @@ public enum RankerEvaluation {
     public static let user = "moosicdemo"
     public static let photos = ["happy-1.jpg", "sad-1.jpg"]
 
-    public struct Row: Sendable, Codable {
+    public struct Row: Sendable, Encodable {
         public var photo: String
         public var mood: Double
         public var strategy: String
@@ -19,17 +19,11 @@ public enum RankerEvaluation {
         /// Mean emotion of the first and the last five songs: how the playlist moves.
         public var emotionStart: Double
         public var emotionEnd: Double
-
-        enum CodingKeys: String, CodingKey {
-            case photo, mood, strategy, quality
-            case emotionStart = "emotion_start"
-            case emotionEnd = "emotion_end"
-        }
     }
 
     public static func run(environment: MoosicEnvironment, size: Int = 30, seed: UInt64 = 0) async throws -> [Row] {
         let pipeline = try StandardPipeline.make(store: try Store(), environment: environment, user: user, offline: true)
-        let photoFolder = StandardPipeline.fixtureCatalog.deletingLastPathComponent().appendingPathComponent("photos")
+        let photoFolder = try environment.fixturesDirectory().appendingPathComponent("photos")
         var rows: [Row] = []
         for photo in photos {
             for strategy in RankingStrategy.allCases {

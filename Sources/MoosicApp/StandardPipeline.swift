@@ -17,15 +17,14 @@ public enum StandardPipeline {
         let moodReader = try FaceMoodReader(environment: environment)
         let profiler = ForestGenreProfiler(
             model: try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName)), catalog: store)
-        guard let emotionModel = try SongEmotion.installedModel(environment) else {
+        guard try SongEmotion.installedModel(environment) != nil else {
             throw MoosicError.configuration("the song-emotion model song_emotion.json is missing (see Models/song_emotion.md)")
         }
-        if offline { try importFixtureCatalogIfEmpty(store: store) }
-        // Scores missing or left by another model are filled in here, so ranking only reads them.
-        _ = try store.refreshEmotionScores(model: emotionModel)
+        if offline { try importFixtureCatalogIfEmpty(store: store, environment: environment) }
+        _ = try SongEmotion.refreshScores(in: store, environment: environment)
         if offline {
             let library: LibrarySyncing
-            if let fixtures = try? MoosicEnvironment.fixtureLibraryDirectory(user: user) {
+            if let fixtures = try? environment.fixtureLibraryDirectory(user: user) {
                 library = LibrarySync(session: .offline(user: user, fixtures: fixtures), repository: store)
             } else {
                 library = StoredLibrary(listeners: store)
@@ -39,13 +38,11 @@ public enum StandardPipeline {
                                  profiler: profiler, publisher: PlaylistWriter(session: session, repository: store))
     }
 
-    /// `--offline` on an empty store uses the embedded fixture catalog, so the demo needs nothing
+    /// `--offline` on an empty store uses the shipped fixture catalog, so the demo needs nothing
     /// but the repository.
-    public static let fixtureCatalog = MoosicEnvironment.fixtureLibrariesDirectory.deletingLastPathComponent()
-        .appendingPathComponent("catalog.csv")
-
-    static func importFixtureCatalogIfEmpty(store: Store) throws {
+    static func importFixtureCatalogIfEmpty(store: Store, environment: MoosicEnvironment) throws {
         guard try !store.hasCatalog() else { return }
-        _ = try CatalogImporter.importFile(at: fixtureCatalog, into: store, skipInvalid: false)
+        _ = try CatalogImporter.importFile(at: environment.fixturesDirectory().appendingPathComponent("catalog.csv"),
+                                           into: store, skipInvalid: false)
     }
 }

@@ -50,13 +50,10 @@ public struct FixtureTransport: HTTPTransport {
 }
 
 extension MoosicEnvironment {
-    /// The shipped fixture libraries (Fixtures/spotify/ of the source tree this binary was built from).
-    public static let fixtureLibrariesDirectory = shippedModelsDirectory.deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/spotify", isDirectory: true)
-
-    /// Fixtures/spotify/<user>/, or `fileMissing` (66) when there is no fixture library for that user.
-    public static func fixtureLibraryDirectory(user: String) throws -> URL {
-        let directory = fixtureLibrariesDirectory.appendingPathComponent(user, isDirectory: true)
+    /// Fixtures/spotify/<user>/ of the shipped fixtures, or `fileMissing` (66) when there is no
+    /// fixture library for that user.
+    public func fixtureLibraryDirectory(user: String) throws -> URL {
+        let directory = try fixturesDirectory().appendingPathComponent("spotify/\(user)", isDirectory: true)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("me.json").path) else {
             throw MoosicError.fileMissing(path: directory.appendingPathComponent("me.json").path)
         }

@@ -63,10 +63,10 @@ struct AuthCommand: AsyncParsableCommand {
 
         struct UserJSON: Encodable {
             var user: String
-            var display_name: String?
-            var logged_in_at: String
-            var token_age_seconds: Int
-            var expires_in_seconds: Int
+            var displayName: String?
+            var loggedInAt: String
+            var tokenAgeSeconds: Int
+            var expiresInSeconds: Int
             var scope: String
         }
 
@@ -75,9 +75,9 @@ struct AuthCommand: AsyncParsableCommand {
             let now = Date()
             let formatter = ISO8601DateFormatter()
             let rows = users.map {
-                UserJSON(user: $0.userID, display_name: $0.displayName, logged_in_at: formatter.string(from: $0.loggedInAt),
-                         token_age_seconds: Int(now.timeIntervalSince($0.issuedAt)),
-                         expires_in_seconds: Int($0.expiresAt.timeIntervalSince(now)), scope: $0.scope)
+                UserJSON(user: $0.userID, displayName: $0.displayName, loggedInAt: formatter.string(from: $0.loggedInAt),
+                         tokenAgeSeconds: Int(now.timeIntervalSince($0.issuedAt)),
+                         expiresInSeconds: Int($0.expiresAt.timeIntervalSince(now)), scope: $0.scope)
             }
             if json {
                 struct Wrapper: Encodable { var users: [UserJSON] }
@@ -89,10 +89,10 @@ struct AuthCommand: AsyncParsableCommand {
                 return
             }
             for row in rows {
-                let expiry = row.expires_in_seconds > 0 ? "expires in \(Self.duration(row.expires_in_seconds))"
+                let expiry = row.expiresInSeconds > 0 ? "expires in \(Self.duration(row.expiresInSeconds))"
                     : "expired (refreshed at the next use)"
-                print("\(row.user)\(row.display_name.map { " (\($0))" } ?? ""): logged in \(row.logged_in_at), "
-                      + "access token \(Self.duration(row.token_age_seconds)) old, \(expiry)")
+                print("\(row.user)\(row.displayName.map { " (\($0))" } ?? ""): logged in \(row.loggedInAt), "
+                      + "access token \(Self.duration(row.tokenAgeSeconds)) old, \(expiry)")
             }
         }
 

@@ -44,17 +44,15 @@ struct CatalogCommand: ParsableCommand {
             // does not undo the import, it is reported and the scores wait for a good one.
             var emotion: EmotionRefreshReport?
             do {
-                if let model = try SongEmotion.installedModel(.resolve()) {
-                    emotion = try store.refreshEmotionScores(model: model)
-                }
+                emotion = try SongEmotion.refreshScores(in: store, environment: .resolve())
             } catch let error as MoosicError {
                 FileHandle.standardError.write(Data("moosic: warning: emotion scores not updated: \(error.message)\n".utf8))
             }
             if json {
                 var output = ImportJSON(report)
-                output.emotion_scored = emotion?.scored
-                output.emotion_seconds = emotion?.seconds
-                output.emotion_inference_seconds = emotion?.inferenceSeconds
+                output.emotionScored = emotion?.scored
+                output.emotionSeconds = emotion?.seconds
+                output.emotionInferenceSeconds = emotion?.inferenceSeconds
                 try Output.printJSON(output)
                 return
             }
@@ -75,15 +73,15 @@ struct CatalogCommand: ParsableCommand {
         }
 
         struct ImportJSON: Encodable {
-            var rows_read, invalid_rows, tracks_added, tracks_updated, tracks_unchanged, genre_links_added: Int
+            var rowsRead, invalidRows, tracksAdded, tracksUpdated, tracksUnchanged, genreLinksAdded: Int
             var problems: [String]
-            var emotion_scored: Int?
-            var emotion_seconds: Double?
-            var emotion_inference_seconds: Double?
+            var emotionScored: Int?
+            var emotionSeconds: Double?
+            var emotionInferenceSeconds: Double?
             init(_ r: CatalogImportReport) {
-                rows_read = r.rowsRead; invalid_rows = r.invalidRows; tracks_added = r.tracksAdded
-                tracks_updated = r.tracksUpdated; tracks_unchanged = r.tracksUnchanged
-                genre_links_added = r.genreLinksAdded; problems = r.problems.map(\.description)
+                rowsRead = r.rowsRead; invalidRows = r.invalidRows; tracksAdded = r.tracksAdded
+                tracksUpdated = r.tracksUpdated; tracksUnchanged = r.tracksUnchanged
+                genreLinksAdded = r.genreLinksAdded; problems = r.problems.map(\.description)
             }
         }
     }

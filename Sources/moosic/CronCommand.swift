@@ -25,15 +25,6 @@ struct CronCommand: ParsableCommand {
     }
 
     func run() throws {
-        let time = at.flatMap(CronLine.parseTime) ?? (hour: 4, minute: Int.random(in: 0...59))
-        let environment = MoosicEnvironment.resolve()
-        let variables = ProcessInfo.processInfo.environment
-        let passed = ["MOOSIC_CLIENT_ID", "MOOSIC_MODELS", "MOOSIC_SPOTIFY_API_URL", "MOOSIC_SPOTIFY_ACCOUNTS_URL"]
-            .compactMap { name in variables[name].flatMap { $0.isEmpty ? nil : (name, $0) } }
-        let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        print(CronLine.make(binary: binary, user: user, hour: time.hour, minute: time.minute,
-                            home: environment.home.path, variables: passed,
-                            log: environment.home.appendingPathComponent("refresh.log").path))
+        print(NightlyRefresh.cronLine(user: user, at: at.flatMap(CronLine.parseTime), environment: .resolve()))
     }
 }

@@ -124,14 +124,12 @@ struct TrainEmotionCommand: ParsableCommand {
         let (contents, dataset) = try EmotionIO.readEmotionData(data, features: features, quiet: json)
         let result = try SongEmotionTraining.train(dataset, features: features, settings: settings)
         let environment = MoosicEnvironment.resolve()
-        let defaultURL = SongEmotion.defaultModelURL(environment)
-        let url = out.map { URL(fileURLWithPath: $0) } ?? defaultURL
+        let url = try out.map { URL(fileURLWithPath: $0) } ?? SongEmotion.defaultModelURL(environment)
         try result.model.save(to: url)
         if let splitOut {
             try EmotionIO.writeSplit(splitOut, ids: dataset.trackIDs, sets: result.isValidation.map { $0 ? "validation" : "train" })
         }
-        // Only the model in use is the one whose scores belong in the store.
-        let refresh = url.standardizedFileURL == defaultURL.standardizedFileURL ? try SongEmotion.refreshCatalog(environment) : nil
+        let refresh = try SongEmotion.refreshCatalog(environment, afterWriting: url)
         if json {
             try Output.printJSON(TrainJSON(metrics: MetricsJSON(result.validation), seconds: result.seconds,
                                            epochs: result.report.epochs, best_epoch: result.report.bestEpoch,

@@ -1,49 +1,34 @@
 import ArgumentParser
 import Foundation
-import MoosicCore
 import MoosicApp
-import MoosicML
-import MoosicStore
-import MoosicSpotify
-import MoosicVision
 
-/// The one place where errors become exit codes and the one-line `moosic: error: …` message
+/// Where errors leave the program: ArgumentParser's own (below), then everyone else's by `ErrorReport`
+/// (MoosicApp, which documents the table), as one line `moosic: error: …` on stderr
 /// (see ../shared/moosic-cli.md): 0 ok · 1 internal · 64 usage · 65 bad input data · 66 input file
 /// missing · 75 temporary failure · 77 not authorised · 78 configuration.
+///
+/// ArgumentParser's: `--help`, `--version` and the like exit 0, printed by ArgumentParser; an
+/// `ExitCode` exits with its code, printing nothing; a parsing or validation error exits 64 with its
+/// first line, which names the offending option (rather than ArgumentParser's usage block).
 enum ErrorReporting {
-    static func exitCode(for error: MoosicError) -> Int32 {
-        switch error {
-        case .usage: return 64
-        case .invalidData: return 65
-        case .fileMissing: return 66
-        case .temporary: return 75
-        case .notAuthorised: return 77
-        case .configuration: return 78
-        case .internalFailure: return 1
+    /// What to do with `error`: nil when ArgumentParser reports it itself.
+    static func report(for error: Error) -> ErrorReport? {
+        if error is ExitCode { return nil }
+        switch Moosic.exitCode(for: error) {
+        case .success:
+            return nil
+        case .validationFailure:
+            let message = Moosic.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+            return ErrorReport(exitCode: 64, message: message.replacingOccurrences(of: "Error: ", with: "") + " (see `moosic --help`)")
+        default:
+            return ErrorReport(error)
         }
     }
 
     static func exit(with error: Error) -> Never {
-        if let error = error as? MoosicError {
-            printLine(error.message)
-            Foundation.exit(exitCode(for: error))
-        }
-        if let error = error as? MLError { exit(with: MoosicError(error)) }
-        let code = Moosic.exitCode(for: error)
-        if code == .success {
-            // --help, --version and the like: let ArgumentParser print them.
-            Moosic.exit(withError: error)
-        }
-        if error is ExitCode { Foundation.exit(code.rawValue) }
-        // A parsing or validation error: one line, exit 64, rather than ArgumentParser's usage block.
-        let message = Moosic.message(for: error)
-            .split(separator: "\n").first.map(String.init) ?? "invalid command line"
-        printLine(message.replacingOccurrences(of: "Error: ", with: "") + " (see `moosic --help`)")
-        Foundation.exit(64)
-    }
-
-    static func printLine(_ message: String) {
-        let flattened = message.replacingOccurrences(of: "\n", with: " ")
+        guard let report = report(for: error) else { Moosic.exit(withError: error) }
+        let flattened = report.message.replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("moosic: error: \(flattened)\n".utf8))
+        Foundation.exit(report.exitCode)
     }
 }

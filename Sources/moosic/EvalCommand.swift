@@ -55,20 +55,29 @@ struct EvalCommand: ParsableCommand {
         }
 
         struct ReportJSON: Encodable {
-            var report: MoodEvaluationReport
-            init(_ report: MoodEvaluationReport) { self.report = report }
+            var n, noFace: Int
+            var accuracy, auc, ece, forwardMsMedian: Double?
 
-            enum Key: String, CodingKey { case n, no_face, accuracy, auc, ece, forward_ms_median }
+            init(_ report: MoodEvaluationReport) {
+                n = report.n
+                noFace = report.noFace
+                accuracy = report.accuracy
+                auc = report.auc
+                ece = report.ece
+                forwardMsMedian = report.forwardMillisecondsMedian.map { ($0 * 100).rounded() / 100 }
+            }
+
+            enum CodingKeys: CodingKey { case n, noFace, accuracy, auc, ece, forwardMsMedian }
 
             // Metrics that cannot be computed (no faces, one class only) are null, not missing.
             func encode(to encoder: Encoder) throws {
-                var c = encoder.container(keyedBy: Key.self)
-                try c.encode(report.n, forKey: .n)
-                try c.encode(report.noFace, forKey: .no_face)
-                try c.encode(report.accuracy, forKey: .accuracy)
-                try c.encode(report.auc, forKey: .auc)
-                try c.encode(report.ece, forKey: .ece)
-                try c.encode(report.forwardMillisecondsMedian.map { ($0 * 100).rounded() / 100 }, forKey: .forward_ms_median)
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(n, forKey: .n)
+                try c.encode(noFace, forKey: .noFace)
+                try c.encode(accuracy, forKey: .accuracy)
+                try c.encode(auc, forKey: .auc)
+                try c.encode(ece, forKey: .ece)
+                try c.encode(forwardMsMedian, forKey: .forwardMsMedian)
             }
         }
     }

@@ -30,7 +30,7 @@ struct LibraryCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = MoosicEnvironment.resolve()
             let session = offline
-                ? try SpotifySession.offline(user: user, fixtures: MoosicEnvironment.fixtureLibraryDirectory(user: user))
+                ? try SpotifySession.offline(user: user, fixtures: environment.fixtureLibraryDirectory(user: user))
                 : try SpotifySession.forUser(user, environment: environment)
             let store = try Store(environment: environment)
             let report = try await LibrarySync(session: session, repository: store).sync(user: user)

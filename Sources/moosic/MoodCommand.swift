@@ -33,8 +33,7 @@ struct MoodCommand: ParsableCommand {
             try Output.printJSON(MoodJSON(reading))
             return
         }
-        let label = mood.score >= 0.5 ? "happy" : "sad"
-        var line = "\(label): P(happy) = \(String(format: "%.3f", mood.score))"
+        var line = "\(MoodLabel(score: mood.score).rawValue): P(happy) = \(String(format: "%.3f", mood.score))"
         if let face = mood.face, !aligned {
             line += ", \(mood.facesFound) face\(mood.facesFound == 1 ? "" : "s") found, "
                 + (mood.facesFound > 1 ? "the largest " : "") + "at x \(face.x) y \(face.y), \(face.w)×\(face.h) px"
@@ -46,19 +45,19 @@ struct MoodCommand: ParsableCommand {
 
     struct MoodJSON: Encodable {
         var score: Double
-        var label: String
-        var faces_found: Int
+        var label: MoodLabel
+        var facesFound: Int
         var face: FaceBox?
         var ms: Double
-        var forward_ms: Double
+        var forwardMs: Double
 
         init(_ reading: FaceMoodReading) {
             score = reading.mood.score
-            label = reading.mood.score >= 0.5 ? "happy" : "sad"
-            faces_found = reading.mood.facesFound
+            label = MoodLabel(score: reading.mood.score)
+            facesFound = reading.mood.facesFound
             face = reading.mood.face
             ms = (reading.mood.milliseconds * 10).rounded() / 10
-            forward_ms = (reading.forwardMilliseconds * 100).rounded() / 100
+            forwardMs = (reading.forwardMilliseconds * 100).rounded() / 100
         }
     }
 }

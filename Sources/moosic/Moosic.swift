@@ -6,7 +6,7 @@ import MoosicStore
 import MoosicSpotify
 import MoosicVision
 
-/// The `moosic` command: a thin layer over MoosicCore. Each subcommand parses its options,
+/// The `moosic` command: a thin layer over MoosicApp. Each subcommand parses its options,
 /// calls the library and prints the result; errors are reported in one place (ErrorReporting).
 @main
 struct Moosic: AsyncParsableCommand {

@@ -74,26 +74,9 @@ struct RefreshCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let environment = MoosicEnvironment.resolve()
-        try environment.prepareHome()
-        let lock = try FileLock(path: environment.home.appendingPathComponent("refresh-\(user.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" }).lock").path,
-                                busyMessage: "another refresh is running for \(user)")
-        defer { withExtendedLifetime(lock) {} }
-        let store = try Store(environment: environment)
-        let run = try store.startRefreshRun(user: user)
-        do {
-            let pipeline = try StandardPipeline.make(environment: environment, user: user, offline: offline)
-            let result = try await pipeline.run(RecommendRequest(user: user, mood: photo.map { .photo($0) } ?? .history,
-                                                                 options: ranking.options, dryRun: false))
-            try store.finishRefreshRun(run, mood: result.mood, moodSource: result.moodSource,
-                                       trackCount: result.picks.count, outcome: "ok",
-                                       message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "))
-            for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
-            if json { try Output.printJSON(RecommendationJSON(result, strategy: ranking.strategy)) }
-        } catch {
-            let message = (error as? MoosicError)?.message ?? String(describing: error)
-            try? store.finishRefreshRun(run, mood: nil, moodSource: nil, trackCount: nil, outcome: "failed", message: message)
-            throw error
-        }
+        let result = try await NightlyRefresh.run(user: user, photo: photo, options: ranking.options, offline: offline,
+                                                  environment: .resolve())
+        for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
+        if json { try Output.printJSON(RecommendationJSON(result, strategy: ranking.strategy)) }
     }
 }

@@ -7,17 +7,16 @@ import MoosicSpotify
 import MoosicVision
 
 /// The JSON of `recommend` and `refresh` (../shared/moosic-cli.md), plus added keys
-/// (`strategy`, `quality`, `notes`, `sync`).
+/// (`strategy`, `quality`, `notes`, `sync`). Keys are snake_case by `Output.printJSON`.
 struct RecommendationJSON: Encodable {
     struct Mood: Encodable {
         var score: Double
-        var label: String
+        var label: MoodLabel
         var source: String
-        var faces_found: Int?
+        var facesFound: Int?
         var face: FaceBox?
     }
     struct Genre: Encodable { var genre: String; var share: Double }
-    struct Coverage: Encodable { var library_tracks: Int; var with_features: Int }
     struct Track: Encodable {
         var id, uri, name, artists, genre: String
         var emotion, score, target: Double
@@ -31,7 +30,7 @@ struct RecommendationJSON: Encodable {
         var written: Bool
         var tracks: [Track]
     }
-    struct Sync: Encodable { var playlists: Int; var library_tracks: Int; var requests: Int }
+    struct Sync: Encodable { var playlists: Int; var libraryTracks: Int; var requests: Int }
 
     var user: String
     var mood: Mood
@@ -39,8 +38,8 @@ struct RecommendationJSON: Encodable {
     /// The profile over the catalog's genres (what the ranking used).
     var genres: [Genre]
     /// The profile over every genre the model knows, top 10.
-    var genres_all: [Genre]
-    var coverage: Coverage
+    var genresAll: [Genre]
+    var coverage: GenreProfile.Coverage
     var playlist: Playlist
     var quality: PlaylistQuality
     var sync: Sync
@@ -48,12 +47,12 @@ struct RecommendationJSON: Encodable {
 
     init(_ r: Recommendation, strategy: RankingStrategy) {
         user = r.user
-        mood = Mood(score: r.mood, label: r.mood >= 0.5 ? "happy" : "sad", source: r.moodSource,
-                    faces_found: r.photoMood?.facesFound, face: r.photoMood?.face)
+        mood = Mood(score: r.mood, label: MoodLabel(score: r.mood), source: r.moodSource,
+                    facesFound: r.photoMood?.facesFound, face: r.photoMood?.face)
         self.strategy = strategy.rawValue
         genres = r.rankedGenres.shares.map { Genre(genre: $0.genre, share: round3($0.share)) }
-        genres_all = r.profile.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
-        coverage = Coverage(library_tracks: r.profile.coverage.libraryTracks, with_features: r.profile.coverage.withFeatures)
+        genresAll = r.profile.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
+        coverage = r.profile.coverage
         playlist = Playlist(
             id: r.playlist?.id, url: r.playlist?.url, name: r.playlist?.name ?? r.playlistName,
             created: r.playlist?.created ?? false, written: r.playlist != nil,
@@ -63,7 +62,7 @@ struct RecommendationJSON: Encodable {
                       emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target), reason: p.reason)
             })
         quality = r.quality
-        sync = Sync(playlists: r.sync.playlists, library_tracks: r.sync.libraryTracks, requests: r.sync.requests)
+        sync = Sync(playlists: r.sync.playlists, libraryTracks: r.sync.libraryTracks, requests: r.sync.requests)
         notes = r.notes
     }
 }
@@ -74,8 +73,7 @@ private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000
 enum RecommendationText {
     static func render(_ r: Recommendation, strategy: RankingStrategy) -> String {
         var lines: [String] = []
-        let label = r.mood >= 0.5 ? "happy" : "sad"
-        var moodLine = "mood: \(String(format: "%.2f", r.mood)) (\(label), from \(r.moodSource == "photo" ? "the photo" : "history"))"
+        var moodLine = "mood: \(String(format: "%.2f", r.mood)) (\(MoodLabel(score: r.mood).rawValue), from \(r.moodSource == "photo" ? "the photo" : "history"))"
         if let photo = r.photoMood, photo.facesFound > 1 { moodLine += ", \(photo.facesFound) faces: the largest was used" }
         lines.append(moodLine)
         let top = r.rankedGenres.shares.prefix(5).map { "\($0.genre) \(Int(($0.share * 100).rounded())) %" }

@@ -32,7 +32,9 @@ import TestSupport
             try MoodEvaluation.labelledPhotos(in: URL(fileURLWithPath: "/nonexistent/eval"))
         }
         let dir = try TemporaryDirectory()
-        #expect(throws: MoosicError.self) { try MoodEvaluation.labelledPhotos(in: dir.url) }
+        #expect(throws: MoosicError.invalidData("\(dir.url.path) has neither a happy/ nor a sad/ folder")) {
+            try MoodEvaluation.labelledPhotos(in: dir.url)
+        }
     }
 
     @Test func metricsAreOverTheFacesFound() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
 @testable import MoosicStore
@@ -35,9 +36,30 @@ struct CLIRunner {
     }()
 
     let home: URL
+    let executable: URL
+    /// The folder `home` is in when the runner made it: removed with the last copy of the runner.
+    private let scratch: TemporaryDirectory?
 
+    /// A runner whose MOOSIC_HOME is a folder not yet made in a scratch folder of its own.
+    init() throws {
+        let scratch = try TemporaryDirectory()
+        self.scratch = scratch
+        home = scratch.url.appendingPathComponent("home", isDirectory: true)
+        executable = Self.binary
+    }
+
+    /// `runner`'s home and scratch folder, with another executable.
+    init(runner: CLIRunner, executable: URL) {
+        scratch = runner.scratch
+        home = runner.home
+        self.executable = executable
+    }
+
+    /// A runner with MOOSIC_HOME `home`, which the caller removes.
     init(home: URL) {
+        scratch = nil
         self.home = home
+        executable = Self.binary
     }
 
     /// Runs `moosic` to the end and returns what it printed.
@@ -103,7 +125,7 @@ struct CLIRunner {
     func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Running {
         let running = Running()
         let process = running.process
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = Self.repositoryRoot
         var environment = ProcessInfo.processInfo.environment

@@ -13,8 +13,8 @@ import Testing
     let cli: CLIRunner
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-cli-\(UUID().uuidString)")
-        cli = CLIRunner(home: home)
+        cli = try CLIRunner()
+        home = cli.home
     }
 
     func scratchFile(_ name: String, _ text: String) throws -> String {

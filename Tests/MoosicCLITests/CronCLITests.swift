@@ -8,7 +8,11 @@ import Testing
 @testable import MoosicApp
 
 @Suite struct CronCLITests {
-    let cli = CLIRunner(home: FileManager.default.temporaryDirectory.appendingPathComponent("moosic-cron-\(UUID().uuidString)"))
+    let cli: CLIRunner
+
+    init() throws {
+        cli = try CLIRunner()
+    }
 
     @Test func printsOneCrontabLineWithTheAbsoluteBinary() throws {
         let result = try cli.run(["cron", "--user", "moosicdemo", "--at", "05:45"])

@@ -16,9 +16,9 @@ import TestSupport
     static let photos = CLIRunner.repositoryRoot.appendingPathComponent("Fixtures/photos")
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-mood-\(UUID().uuidString)")
+        cli = try CLIRunner()
+        home = cli.home
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        cli = CLIRunner(home: home)
     }
 
     struct Mood: Decodable {

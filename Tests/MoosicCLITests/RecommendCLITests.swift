@@ -18,9 +18,9 @@ import TestSupport
     let home: URL
     let cli: CLIRunner
 
-    init() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-rec-\(UUID().uuidString)")
-        cli = CLIRunner(home: home)
+    init() throws {
+        cli = try CLIRunner()
+        home = cli.home
     }
 
     /// The JSON of the contract (../shared/moosic-cli.md); decoding fails if a key is missing.

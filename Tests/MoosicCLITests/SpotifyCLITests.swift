@@ -20,8 +20,8 @@ import TestSupport
     let emulator: SpotifyEmulator
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-cli-\(UUID().uuidString)")
-        cli = CLIRunner(home: home)
+        cli = try CLIRunner()
+        home = cli.home
         emulator = try SpotifyEmulator(fixtures: CLIRunner.repositoryRoot.appendingPathComponent("Fixtures/spotify/moosicdemo"))
     }
 

@@ -86,7 +86,9 @@ import TestSupport
     @Test func corruptOrMissingModelIsAConfigurationError() throws {
         let dir = try TemporaryDirectory()
         let environment = MoosicEnvironment(home: dir.url, modelsDirectory: dir.url)
-        #expect(throws: MoosicError.self) { try FaceMoodReader(environment: environment) }
+        #expect(throws: MoosicError.configuration("model face_mood.onnx not found in \(dir.url.path) (set MOOSIC_MODELS to the folder that holds it)")) {
+            try FaceMoodReader(environment: environment)
+        }
         _ = try dir.write("face_mood.json", "{}")
         _ = try dir.write("face_mood.onnx", String(repeating: "not a model ", count: 100))
         do {
@@ -98,6 +100,12 @@ import TestSupport
         }
         // A settings file that is not JSON.
         _ = try dir.write("face_mood.json", "input_size: 112")
-        #expect(throws: MoosicError.self) { try FaceMoodReader(environment: environment) }
+        do {
+            _ = try FaceMoodReader(environment: environment)
+            Issue.record("settings that are not JSON were read")
+        } catch let error as MoosicError {
+            guard case .configuration(let message) = error else { Issue.record("\(error)"); return }
+            #expect(message.hasPrefix("face-mood settings \(dir.url.path)/face_mood.json are not valid JSON settings: "))
+        }
     }
 }

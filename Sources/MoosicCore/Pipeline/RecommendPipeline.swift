@@ -129,9 +129,8 @@ public struct RecommendPipeline: Sendable {
         // 4. Write.
         var playlist: PublishedPlaylist?
         if !request.dryRun {
-            let label = mood >= 0.5 ? "happy" : "sad"
             let day = time.formatted(.iso8601.year().month().day())
-            let description = "For a \(label) mood (\(String(format: "%.2f", mood))), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
+            let description = "For a \(MoodLabel(score: mood).rawValue) mood (\(String(format: "%.2f", mood))), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
             let uris = picks.map { "spotify:track:\($0.candidate.id)" }
             let published = try await publisher.write(user: request.user, name: Self.playlistName,
                                                       description: description, uris: uris, mood: mood)

@@ -57,7 +57,9 @@ import TestSupport
     }
 
     @Test func emptyFileIsRefused() {
-        #expect(throws: MoosicError.self) { try CatalogCSV.parse(bytes: [], name: "t.csv") }
+        #expect(throws: MoosicError.invalidData("t.csv is empty: expected a header line with \(CatalogCSV.requiredColumns.joined(separator: ","))")) {
+            try CatalogCSV.parse(bytes: [], name: "t.csv")
+        }
     }
 
     @Test func wrongFieldCountIsAProblemOfItsLine() throws {

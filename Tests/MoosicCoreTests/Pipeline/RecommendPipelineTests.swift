@@ -118,7 +118,7 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
     }
 
     @Test func aBadPhotoFailsBeforeAnySyncOrWrite() async throws {
-        await #expect(throws: MoosicError.self) {
+        await #expect(throws: MoosicError.invalidData("cannot use broken.jpg as a photo")) {
             try await pipeline().run(RecommendRequest(user: "u", mood: .photo("broken.jpg"),
                                                       options: RankingOptions(size: 10), dryRun: false))
         }

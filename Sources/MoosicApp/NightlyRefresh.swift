@@ -1,0 +1,57 @@
+import Foundation
+import MoosicCore
+import MoosicML
+import MoosicStore
+import MoosicSpotify
+import MoosicVision
+
+/// `moosic refresh`, the run cron starts every night, and the crontab line that starts it.
+public enum NightlyRefresh {
+    /// The variables moosic reads that the cron job must be given: cron runs with an almost empty environment.
+    static let passedVariables = ["MOOSIC_CLIENT_ID", "MOOSIC_MODELS", "MOOSIC_DATA", "MOOSIC_SPOTIFY_API_URL",
+                                  "MOOSIC_SPOTIFY_ACCOUNTS_URL"]
+
+    /// Runs the pipeline for `user` with the mood from `photo`, else the latest stored one, and writes
+    /// the playlist. One refresh per user at a time: a second one throws `temporary` (75) at once.
+    /// Every run is recorded in the store with its outcome.
+    public static func run(user: String, photo: String?, options: RankingOptions, offline: Bool,
+                           environment: MoosicEnvironment) async throws -> Recommendation {
+        try environment.prepareHome()
+        let lock = try FileLock(path: lockURL(user: user, environment: environment).path,
+                                busyMessage: "another refresh is running for \(user)")
+        defer { withExtendedLifetime(lock) {} }
+        let store = try Store(environment: environment)
+        let run = try store.startRefreshRun(user: user)
+        do {
+            let pipeline = try StandardPipeline.make(store: store, environment: environment, user: user, offline: offline)
+            let result = try await pipeline.run(RecommendRequest(user: user, mood: photo.map { .photo($0) } ?? .history,
+                                                                 options: options, dryRun: false))
+            try store.finishRefreshRun(run, mood: result.mood, moodSource: result.moodSource,
+                                       trackCount: result.picks.count, outcome: "ok",
+                                       message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "))
+            return result
+        } catch {
+            try? store.finishRefreshRun(run, mood: nil, moodSource: nil, trackCount: nil, outcome: "failed",
+                                        message: ErrorReport(error).message)
+            throw error
+        }
+    }
+
+    /// The user's lock file in MOOSIC_HOME, named from the characters of the user id that are safe in a file name.
+    static func lockURL(user: String, environment: MoosicEnvironment) -> URL {
+        let safe = user.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" }
+        return environment.home.appendingPathComponent("refresh-\(safe).lock")
+    }
+
+    /// The crontab line that refreshes `user`'s playlist daily at `time` (default: 04:MM with a random
+    /// minute, so users do not all call Spotify at once), with this executable and the moosic
+    /// variables set in `variables`.
+    public static func cronLine(user: String, at time: (hour: Int, minute: Int)?, environment: MoosicEnvironment,
+                                variables: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let time = time ?? (hour: 4, minute: Int.random(in: 0...59))
+        let passed = passedVariables.compactMap { name in variables[name].flatMap { $0.isEmpty ? nil : (name, $0) } }
+        return CronLine.make(binary: MoosicEnvironment.executableURL.path, user: user, hour: time.hour, minute: time.minute,
+                             home: environment.home.path, variables: passed,
+                             log: environment.home.appendingPathComponent("refresh.log").path)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import MoosicML
+@testable import MoosicCore
+@testable import MoosicStore
+@testable import MoosicApp
+
+@Suite struct NightlyRefreshTests {
+    @Test func theLockIsPerUserAndNamedFromSafeCharacters() {
+        let environment = MoosicEnvironment(home: URL(fileURLWithPath: "/h"))
+        #expect(NightlyRefresh.lockURL(user: "ann.b_c-1", environment: environment).path == "/h/refresh-ann.b_c-1.lock")
+        #expect(NightlyRefresh.lockURL(user: "../x y;z", environment: environment).path == "/h/refresh-..xyz.lock")
+    }
+
+    @Test func aRefreshWhileAnotherHoldsTheLockIsTemporaryAndLeavesNoRecord() async throws {
+        let dir = try TemporaryDirectory()
+        let environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"))
+        try environment.prepareHome()
+        let held = try FileLock(path: NightlyRefresh.lockURL(user: "u", environment: environment).path, busyMessage: "held")
+        await #expect(throws: MoosicError.temporary("another refresh is running for u")) {
+            try await NightlyRefresh.run(user: "u", photo: nil, options: RankingOptions(size: 5), offline: true,
+                                         environment: environment)
+        }
+        withExtendedLifetime(held) {}
+        #expect(!FileManager.default.fileExists(atPath: environment.storeURL.path))
+    }
+
+    @Test func aFailedRunIsRecordedWithItsMessage() async throws {
+        let dir = try TemporaryDirectory()
+        let environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"))
+        let missing = dir.url.appendingPathComponent("nope.jpg").path
+        await #expect(throws: MoosicError.fileMissing(path: missing)) {
+            try await NightlyRefresh.run(user: "u", photo: missing, options: RankingOptions(size: 5), offline: true,
+                                         environment: environment)
+        }
+        let runs = try Store(environment: environment).refreshRuns(user: "u")
+        #expect(runs.map(\.outcome) == ["failed"])
+        #expect(runs.map(\.message) == ["no such file: \(missing)"])
+    }
+
+    @Test func theCronLineRunsThisExecutableWithTheMoosicVariables() {
+        let environment = MoosicEnvironment(home: URL(fileURLWithPath: "/h"))
+        let line = NightlyRefresh.cronLine(user: "u", at: (hour: 5, minute: 7), environment: environment,
+                                           variables: ["MOOSIC_DATA": "/d", "MOOSIC_MODELS": "/m", "PATH": "/bin", "MOOSIC_CLIENT_ID": ""])
+        #expect(line == "7 5 * * * MOOSIC_HOME=/h MOOSIC_MODELS=/m MOOSIC_DATA=/d \(MoosicEnvironment.executableURL.path) refresh --user u >> /h/refresh.log 2>&1")
+    }
+}
