@@ -91,21 +91,23 @@ import TestSupport
         }
         _ = try dir.write("face_mood.json", "{}")
         _ = try dir.write("face_mood.onnx", String(repeating: "not a model ", count: 100))
-        do {
-            _ = try FaceMoodReader(environment: environment)
-            Issue.record("a corrupt model loaded")
-        } catch let error as MoosicError {
-            guard case .configuration(let message) = error else { Issue.record("\(error)"); return }
-            #expect(message.contains("not an ONNX model"))
-        }
+        #expect(configurationMessage { _ = try FaceMoodReader(environment: environment) }?.contains("not an ONNX model") == true)
         // A settings file that is not JSON.
         _ = try dir.write("face_mood.json", "input_size: 112")
+        #expect(configurationMessage { _ = try FaceMoodReader(environment: environment) }?
+            .hasPrefix("face-mood settings \(dir.url.path)/face_mood.json are not valid JSON settings: ") == true)
+    }
+
+    /// The message of the configuration error `body` throws; nil, with an issue recorded, for anything else.
+    func configurationMessage(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
         do {
-            _ = try FaceMoodReader(environment: environment)
-            Issue.record("settings that are not JSON were read")
-        } catch let error as MoosicError {
-            guard case .configuration(let message) = error else { Issue.record("\(error)"); return }
-            #expect(message.hasPrefix("face-mood settings \(dir.url.path)/face_mood.json are not valid JSON settings: "))
+            try body()
+            Issue.record("no error", sourceLocation: sourceLocation)
+        } catch MoosicError.configuration(let message) {
+            return message
+        } catch {
+            Issue.record("\(error)", sourceLocation: sourceLocation)
         }
+        return nil
     }
 }
