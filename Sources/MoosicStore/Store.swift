@@ -8,10 +8,10 @@ import MoosicML
 /// its schema brought up to date by versioned migrations on every open.
 ///
 /// Every statement runs through `read` or `write`, which turn SQLite's errors into MoosicError
-/// (see `moosicError(_:)`), so no GRDB error reaches the command line.
+/// (see `moosicError(_:location:)`), so no GRDB error reaches the command line.
 public final class Store: Sendable {
     /// The store's file as its errors name it (":memory:" for an in-memory store).
-    public let location: String
+    let location: String
     private let database: DatabaseQueue
 
     /// Opens (creating if needed) the store at `url`. A nightly refresh and an interactive run may
