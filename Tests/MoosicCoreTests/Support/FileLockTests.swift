@@ -19,9 +19,13 @@ import TestSupport
         let path = directory.url.appendingPathComponent("x.lock").path
         var holder: FileLock? = try FileLock(path: path, busyMessage: "held")
         let released = Date().addingTimeInterval(0.3)
-        let waiter = Task.detached { () throws -> Date in
-            let lock = try FileLock(waitingFor: path)
-            return withExtendedLifetime(lock) { Date() }
+        // The waiter blocks in flock: on a thread of its own, not one of the few that run the tests.
+        let waiter = Task {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Date, Error>) in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try withExtendedLifetime(try FileLock(waitingFor: path)) { Date() } })
+                }
+            }
         }
         try await Task.sleep(nanoseconds: 300_000_000)
         withExtendedLifetime(holder) {}
