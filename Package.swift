@@ -74,7 +74,10 @@ let package = Package(
         .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
         .testTarget(name: "MoosicMLTests", dependencies: ["MoosicML", "MoosicCore", "TestSupport"]),
         .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
-        .testTarget(name: "MoosicStoreTests", dependencies: ["MoosicStore", "MoosicApp", "TestSupport"]),
+        // The store's own tests check its pragmas and tables with SQL; no other suite may.
+        .testTarget(name: "MoosicStoreTests", dependencies: [
+            "MoosicStore", "MoosicApp", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
         .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "TestSupport"]),
@@ -84,8 +87,3 @@ let package = Package(
     cxxLanguageStandard: .cxx17
 )
 
-// The suites that still read or prepare the store's tables with SQL.
-let storeSQL: [Target.Dependency] = [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
-for target in package.targets where ["MoosicCoreTests", "MoosicStoreTests", "MoosicSpotifyTests", "MoosicCLITests"].contains(target.name) {
-    target.dependencies += storeSQL
-}

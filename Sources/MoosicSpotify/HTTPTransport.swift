@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-import MoosicCore
 #endif
+import MoosicCore
 
 /// One HTTP request as moosic's Spotify code sees it: small enough to serve from fixture files or
 /// to record in tests.

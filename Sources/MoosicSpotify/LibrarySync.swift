@@ -50,82 +50,79 @@ public struct LibrarySync: Sendable {
         guard user == session.user else {
             throw MoosicError.internalFailure("sync of \(user) asked through the session of \(session.user)")
         }
-        let client = session.client
-        let requestsBefore = await client.requestCount
+        let requestsBefore = await session.client.requestCount
         var report = SyncReport()
+        let me = try await account(of: user)
+        let stored = try repository.syncedPlaylists(user: user)
+        var playlists: [SyncedPlaylist] = []
+        for playlist in try await session.client.allItems("me/playlists", of: SpotifyPlaylist.self) {
+            playlists.append(try await sync(playlist, of: user, stored: stored[playlist.id], report: &report))
+        }
+        let liked = try await likedSongs(report: &report)
+        report.requests = await session.client.requestCount - requestsBefore
+        try repository.saveLibrary(SyncedLibrary(user: user, displayName: me.display_name, syncedAt: now(),
+                                                 playlists: playlists, liked: liked))
+        return report
+    }
 
-        let me = try await client.get("me", as: SpotifyUser.self)
+    /// The Spotify account the login is for, which must be the user's.
+    private func account(of user: String) async throws -> SpotifyUser {
+        let me = try await session.client.get("me", as: SpotifyUser.self)
         guard me.id == user else {
             throw MoosicError.notAuthorised("the saved login for \(user) belongs to Spotify user \(me.id): run `moosic auth login` again")
         }
-        let stored = try repository.syncedPlaylists(user: user)
+        return me
+    }
 
-        let playlists = try await pages("me/playlists", of: SpotifyPlaylist.self) ?? []
-        var rows: [SyncedPlaylist] = []
-        func row(_ playlist: SpotifyPlaylist, _ status: String, _ items: [SyncedPlaylist.Item]?) -> SyncedPlaylist {
+    /// One playlist as this sync stores it: only followed (items not asked for), unchanged since the
+    /// last sync (items kept), fetched, or forbidden (Spotify refused its items).
+    private func sync(_ playlist: SpotifyPlaylist, of user: String, stored: SyncedPlaylistState?,
+                      report: inout SyncReport) async throws -> SyncedPlaylist {
+        func row(_ status: String, _ items: [SyncedPlaylist.Item]?) -> SyncedPlaylist {
             SyncedPlaylist(id: playlist.id, name: playlist.name, ownerID: playlist.owner.id,
                            collaborative: playlist.collaborative ?? false,
                            state: SyncedPlaylistState(snapshotID: playlist.snapshot_id ?? "", itemsStatus: status), items: items)
         }
-        for playlist in playlists {
-            report.playlists += 1
-            let snapshot = playlist.snapshot_id ?? ""
-            guard playlist.owner.id == user || playlist.collaborative == true else {
-                report.followed += 1
-                rows.append(row(playlist, "followed", []))
-                continue
-            }
-            if let previous = stored[playlist.id], previous.itemsStatus == "synced", previous.snapshotID == snapshot, !snapshot.isEmpty {
-                report.unchanged += 1
-                rows.append(row(playlist, "synced", nil))
-                continue
-            }
-            if let entries = try await pages("playlists/\(playlist.id)/items", of: SpotifyEntry.self) {
-                var items: [SyncedPlaylist.Item] = []
-                for (position, entry) in entries.enumerated() {
-                    if let track = entry.libraryTrack {
-                        items.append(SyncedPlaylist.Item(position: position, track: track, addedAt: entry.added_at))
-                    } else {
-                        report.skippedEntries += 1
-                    }
-                }
-                report.fetched += 1
-                report.items += items.count
-                rows.append(row(playlist, "synced", items))
+        report.playlists += 1
+        let snapshot = playlist.snapshot_id ?? ""
+        guard playlist.owner.id == user || playlist.collaborative == true else {
+            report.followed += 1
+            return row("followed", [])
+        }
+        if let stored, stored.itemsStatus == "synced", stored.snapshotID == snapshot, !snapshot.isEmpty {
+            report.unchanged += 1
+            return row("synced", nil)
+        }
+        var entries: [SpotifyEntry] = []
+        let end = try await session.client.walkPages("playlists/\(playlist.id)/items", of: SpotifyEntry.self,
+                                                     forbiddenIsAnAnswer: true) { page in
+            entries += page
+            return true
+        }
+        guard end != .forbidden else {
+            report.forbidden += 1
+            return row("forbidden", [])
+        }
+        var items: [SyncedPlaylist.Item] = []
+        for (position, entry) in entries.enumerated() {
+            if let track = entry.libraryTrack {
+                items.append(SyncedPlaylist.Item(position: position, track: track, addedAt: entry.added_at))
             } else {
-                report.forbidden += 1
-                rows.append(row(playlist, "forbidden", []))
+                report.skippedEntries += 1
             }
         }
+        report.fetched += 1
+        report.items += items.count
+        return row("synced", items)
+    }
 
-        let saved = try await pages("me/tracks", of: SpotifyEntry.self) ?? []
+    /// Liked Songs with when they were liked; local files and episodes are counted as skipped.
+    private func likedSongs(report: inout SyncReport) async throws -> [(track: LibraryTrack, addedAt: String?)] {
         var liked: [(track: LibraryTrack, addedAt: String?)] = []
-        for entry in saved {
+        for entry in try await session.client.allItems("me/tracks", of: SpotifyEntry.self) {
             if let track = entry.libraryTrack { liked.append((track, entry.added_at)) } else { report.skippedEntries += 1 }
         }
         report.liked = liked.count
-        report.requests = await client.requestCount - requestsBefore
-
-        try repository.saveLibrary(SyncedLibrary(user: user, displayName: me.display_name, syncedAt: now(),
-                                                 playlists: rows, liked: liked))
-        return report
-    }
-
-    /// Every item of a paged endpoint, `pageSize` at a time; nil when Spotify refuses a playlist's
-    /// items with 403 (someone else's playlist: expected, not an error).
-    private func pages<Item: Decodable>(_ path: String, of type: Item.Type) async throws -> [Item]? {
-        var items: [Item] = []
-        var offset = 0
-        while true {
-            let response = try await session.client.send("GET", path, query: [("limit", String(Self.pageSize)), ("offset", String(offset))])
-            if response.status == 403, path.hasPrefix("playlists/"), !SpotifyClient.errorMessage(response.body).lowercased().contains("scope") {
-                return nil
-            }
-            try SpotifyClient.expectSuccess(response, "GET /\(path)")
-            let page = try SpotifyClient.decode(SpotifyPage<Item>.self, response.body, "GET /\(path)")
-            items += page.items
-            offset += page.items.count
-            if page.next == nil || page.items.isEmpty || offset >= page.total { return items }
-        }
+        return liked
     }
 }

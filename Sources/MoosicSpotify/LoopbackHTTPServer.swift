@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
-import MoosicCore
 #endif
+import MoosicCore
 
 /// A request received by `LoopbackHTTPServer`.
 public struct LoopbackRequest: Sendable {

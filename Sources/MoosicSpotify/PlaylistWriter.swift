@@ -10,16 +10,11 @@ public struct PlaylistWriter: PlaylistPublishing {
     public static let batchSize = 100
     public let session: SpotifySession
     public let repository: any PlaylistRepository
-    let sleeper: Sleeper
-    let maxTries: Int
     private let now: @Sendable () -> Date
 
-    public init(session: SpotifySession, repository: any PlaylistRepository, sleeper: Sleeper = TaskSleeper(), maxTries: Int = 4,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(session: SpotifySession, repository: any PlaylistRepository, now: @escaping @Sendable () -> Date = { Date() }) {
         self.session = session
         self.repository = repository
-        self.sleeper = sleeper
-        self.maxTries = maxTries
         self.now = now
     }
 
@@ -94,23 +89,18 @@ public struct PlaylistWriter: PlaylistPublishing {
                 failures += 1
                 guard await !session.client.requester.gaveUpOnRateLimit else { throw MoosicError.temporary(message) }
                 if let found = try await findCreated(user: user, name: name, description: description) { return found }
-                guard failures < maxTries else { throw MoosicError.temporary(message) }
-                try await sleeper.sleep(seconds: 0.5 * pow(2, Double(failures - 1)))
+                guard try await session.client.requester.waitBeforeRetrying(after: failures) else { throw MoosicError.temporary(message) }
             }
         }
     }
 
     private func findCreated(user: String, name: String, description: String) async throws -> (id: String, url: String?)? {
-        var offset = 0
-        while true {
-            let page = try await session.client.get("me/playlists", query: [("limit", "50"), ("offset", String(offset))],
-                                                    as: SpotifyPage<SpotifyPlaylist>.self)
-            if let match = page.items.first(where: { $0.owner.id == user && $0.name == name && ($0.description ?? "") == description }) {
-                return (match.id, match.external_urls?["spotify"])
-            }
-            offset += page.items.count
-            if page.next == nil || page.items.isEmpty || offset >= page.total { return nil }
+        var match: SpotifyPlaylist?
+        _ = try await session.client.walkPages("me/playlists", of: SpotifyPlaylist.self) { page in
+            match = page.first { $0.owner.id == user && $0.name == name && ($0.description ?? "") == description }
+            return match == nil
         }
+        return match.map { ($0.id, $0.external_urls?["spotify"]) }
     }
 
     /// PUT replaces the items with the first batch, POSTs append the rest. A POST whose answer was
@@ -135,10 +125,7 @@ public struct PlaylistWriter: PlaylistPublishing {
                 return snapshot
             } catch MoosicError.temporary(let message) {
                 failures += 1
-                guard failures < maxTries, await !session.client.requester.gaveUpOnRateLimit else {
-                    throw MoosicError.temporary(message)
-                }
-                try await sleeper.sleep(seconds: 0.5 * pow(2, Double(failures - 1)))
+                guard try await session.client.requester.waitBeforeRetrying(after: failures) else { throw MoosicError.temporary(message) }
             }
         }
     }

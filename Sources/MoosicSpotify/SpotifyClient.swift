@@ -68,7 +68,17 @@ public actor RetryingTransport {
         return seconds
     }
 
-    func backoff(after failures: Int) async throws {
+    /// For a caller that repeats a sequence itself after a temporary failure (a POST it can repair):
+    /// waits the backoff before the next try, or answers false when `maxTries` are used up or a
+    /// rate limit outlasted the run.
+    func waitBeforeRetrying(after failures: Int) async throws -> Bool {
+        guard failures < configuration.maxTries, !gaveUpOnRateLimit else { return false }
+        try await backoff(after: failures)
+        return true
+    }
+
+    /// The one backoff of the Spotify client: `backoffBase`·2^(failures−1), plus up to as much again of jitter.
+    private func backoff(after failures: Int) async throws {
         let delay = configuration.backoffBase * pow(2, Double(failures - 1))
         try await sleeper.sleep(seconds: delay + Double.random(in: 0...delay))
     }
@@ -130,6 +140,44 @@ public final class SpotifyClient: Sendable {
         let response = try await send("GET", path, query: query)
         try Self.expectSuccess(response, "GET \(path)")
         return try Self.decode(type, response.body, "GET \(path)")
+    }
+
+    /// How a walk through a paged endpoint ended.
+    enum PageWalkEnd: Equatable {
+        case lastPage
+        /// The visitor asked to stop.
+        case stopped
+        /// Spotify refused the items with a 403 not about a scope (someone else's playlist).
+        case forbidden
+    }
+
+    /// Walks a paged endpoint `LibrarySync.pageSize` items a request, handing each page's items to
+    /// `visit` until it returns false. A 403 not about a scope ends the walk as `.forbidden` when
+    /// `forbiddenIsAnAnswer`, and is an error otherwise, as is any other failure.
+    func walkPages<Item: Decodable>(_ path: String, of type: Item.Type, forbiddenIsAnAnswer: Bool = false,
+                                    _ visit: ([Item]) throws -> Bool) async throws -> PageWalkEnd {
+        var offset = 0
+        while true {
+            let response = try await send("GET", path, query: [("limit", String(LibrarySync.pageSize)), ("offset", String(offset))])
+            if forbiddenIsAnAnswer, response.status == 403, !Self.errorMessage(response.body).lowercased().contains("scope") {
+                return .forbidden
+            }
+            try Self.expectSuccess(response, "GET /\(path)")
+            let page = try Self.decode(SpotifyPage<Item>.self, response.body, "GET /\(path)")
+            guard try visit(page.items) else { return .stopped }
+            offset += page.items.count
+            if page.next == nil || page.items.isEmpty || offset >= page.total { return .lastPage }
+        }
+    }
+
+    /// Every item of a paged endpoint.
+    func allItems<Item: Decodable>(_ path: String, of type: Item.Type) async throws -> [Item] {
+        var items: [Item] = []
+        _ = try await walkPages(path, of: type) { page in
+            items += page
+            return true
+        }
+        return items
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ body: Data, _ what: String) throws -> T {

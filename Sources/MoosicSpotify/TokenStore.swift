@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
-import MoosicCore
 #endif
+import MoosicCore
 
 /// One user's Spotify login. Its description never shows the tokens, so logging or interpolating
 /// it by mistake leaks nothing.
@@ -88,14 +88,15 @@ public struct TokenStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         chmod(directory.path, 0o700)
-        let lock = open(lockURL.path, O_RDWR | O_CREAT, 0o600)
-        guard lock >= 0 else { throw MoosicError.internalFailure("cannot open \(lockURL.path)") }
-        defer { close(lock) }
-        flock(lock, LOCK_EX)
-        defer { flock(lock, LOCK_UN) }
+        let lock = try FileLock(waitingFor: lockURL.path)
+        try withExtendedLifetime(lock) {
+            var users = try all()
+            change(&users)
+            try replaceFile(with: users)
+        }
+    }
 
-        var users = try all()
-        change(&users)
+    private func replaceFile(with users: [String: SpotifyTokens]) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

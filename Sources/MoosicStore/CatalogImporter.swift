@@ -47,76 +47,90 @@ public enum CatalogImporter {
     /// Writes validated rows in one transaction.
     public static func write(rows: [CatalogRow], into store: Store,
                              progress: ((Double) -> Void)? = nil) throws -> CatalogImportReport {
-        try store.database.write { db in
+        try store.write { db in
             // The import touches every page of the track tables; with SQLite's default 2 MB cache
             // they are read back from disk again and again (a third of the import time).
             try db.execute(sql: "PRAGMA cache_size = -131072")
             defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
-            let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track") ?? 0
-            // The WHERE clause makes an identical row a no-op, so changesCount counts only real
-            // inserts and updates; an update clears the emotion score, which depends on the features.
-            let upsertTrack = try db.makeStatement(sql: """
-                INSERT INTO track (id, name, artists, album, popularity, duration_ms, explicit, danceability,
-                    energy, key, loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence,
-                    tempo, time_signature, match_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET
-                    name = excluded.name, artists = excluded.artists, album = excluded.album,
-                    popularity = excluded.popularity, duration_ms = excluded.duration_ms,
-                    explicit = excluded.explicit, danceability = excluded.danceability,
-                    energy = excluded.energy, key = excluded.key, loudness = excluded.loudness,
-                    mode = excluded.mode, speechiness = excluded.speechiness,
-                    acousticness = excluded.acousticness, instrumentalness = excluded.instrumentalness,
-                    liveness = excluded.liveness, valence = excluded.valence, tempo = excluded.tempo,
-                    time_signature = excluded.time_signature, match_key = excluded.match_key,
-                    emotion = CASE WHEN (track.danceability, track.energy, track.key, track.loudness, track.mode,
-                        track.speechiness, track.acousticness, track.instrumentalness, track.liveness,
-                        track.valence, track.tempo, track.time_signature)
-                        IS (excluded.danceability, excluded.energy, excluded.key, excluded.loudness, excluded.mode,
-                        excluded.speechiness, excluded.acousticness, excluded.instrumentalness, excluded.liveness,
-                        excluded.valence, excluded.tempo, excluded.time_signature)
-                        THEN track.emotion ELSE NULL END
-                WHERE (track.name, track.artists, track.album, track.popularity, track.duration_ms, track.explicit,
-                       track.danceability, track.energy, track.key, track.loudness, track.mode, track.speechiness,
-                       track.acousticness, track.instrumentalness, track.liveness, track.valence, track.tempo,
-                       track.time_signature)
-                   IS NOT (excluded.name, excluded.artists, excluded.album, excluded.popularity, excluded.duration_ms,
-                       excluded.explicit, excluded.danceability, excluded.energy, excluded.key, excluded.loudness,
-                       excluded.mode, excluded.speechiness, excluded.acousticness, excluded.instrumentalness,
-                       excluded.liveness, excluded.valence, excluded.tempo, excluded.time_signature)
-                """)
-            let linkGenre = try db.makeStatement(sql: "INSERT OR IGNORE INTO track_genre (track_id, genre) VALUES (?, ?)")
-            // Within one file the first row of an id defines the track (a stable sort keeps file
-            // order among equal ids); writing in key order makes most B-tree inserts appends.
-            let ordered = rows.enumerated().sorted { a, b in
-                a.element.track.id != b.element.track.id ? a.element.track.id < b.element.track.id : a.offset < b.offset
-            }.map(\.element)
-            var previousID: String?
-            var distinct = 0
-            var changed = 0
-            var links = 0
-            for (n, row) in ordered.enumerated() {
-                let t = row.track
-                if t.id != previousID {
-                    previousID = t.id
-                    distinct += 1
-                    try bindTrack(t, to: upsertTrack.sqliteStatement)
-                    try step(upsertTrack.sqliteStatement, db)
-                    changed += db.changesCount
-                }
-                bind([t.id, row.genre], to: linkGenre.sqliteStatement)
-                try step(linkGenre.sqliteStatement, db)
-                links += db.changesCount
-                if let progress, n % 8192 == 0 { progress(Double(n) / Double(max(rows.count, 1))) }
-            }
-            let after = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track") ?? 0
+            let before = try trackCount(db)
+            let counts = try upsert(inKeyOrder(rows), db, progress: progress)
+            let added = try trackCount(db) - before
             progress?(1)
-            let added = after - before
             return CatalogImportReport(rowsRead: rows.count, invalidRows: 0, problems: [],
-                                       tracksAdded: added, tracksUpdated: changed - added,
-                                       tracksUnchanged: distinct - changed, genreLinksAdded: links)
+                                       tracksAdded: added, tracksUpdated: counts.changed - added,
+                                       tracksUnchanged: counts.distinct - counts.changed, genreLinksAdded: counts.links)
         }
     }
+
+    private static func trackCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track") ?? 0
+    }
+
+    /// Within one file the first row of an id defines the track (a stable sort keeps file order
+    /// among equal ids); writing in key order makes most B-tree inserts appends.
+    private static func inKeyOrder(_ rows: [CatalogRow]) -> [CatalogRow] {
+        rows.enumerated().sorted { a, b in
+            a.element.track.id != b.element.track.id ? a.element.track.id < b.element.track.id : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Upserts each track once (its first row) and links every row's genre: how many distinct
+    /// tracks there were, how many were inserted or changed, how many genre links are new.
+    private static func upsert(_ ordered: [CatalogRow], _ db: Database,
+                               progress: ((Double) -> Void)?) throws -> (distinct: Int, changed: Int, links: Int) {
+        let upsertTrack = try db.makeStatement(sql: upsertTrackSQL)
+        let linkGenre = try db.makeStatement(sql: "INSERT OR IGNORE INTO track_genre (track_id, genre) VALUES (?, ?)")
+        var previousID: String?
+        var counts = (distinct: 0, changed: 0, links: 0)
+        for (n, row) in ordered.enumerated() {
+            let t = row.track
+            if t.id != previousID {
+                previousID = t.id
+                counts.distinct += 1
+                try bindTrack(t, to: upsertTrack.sqliteStatement)
+                try step(upsertTrack.sqliteStatement, db)
+                counts.changed += db.changesCount
+            }
+            bind([t.id, row.genre], to: linkGenre.sqliteStatement)
+            try step(linkGenre.sqliteStatement, db)
+            counts.links += db.changesCount
+            if let progress, n % 8192 == 0 { progress(Double(n) / Double(max(ordered.count, 1))) }
+        }
+        return counts
+    }
+
+    // The WHERE clause makes an identical row a no-op, so changesCount counts only real inserts
+    // and updates; an update clears the emotion score, which depends on the features.
+    private static let upsertTrackSQL = """
+        INSERT INTO track (id, name, artists, album, popularity, duration_ms, explicit, danceability,
+            energy, key, loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence,
+            tempo, time_signature, match_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET
+            name = excluded.name, artists = excluded.artists, album = excluded.album,
+            popularity = excluded.popularity, duration_ms = excluded.duration_ms,
+            explicit = excluded.explicit, danceability = excluded.danceability,
+            energy = excluded.energy, key = excluded.key, loudness = excluded.loudness,
+            mode = excluded.mode, speechiness = excluded.speechiness,
+            acousticness = excluded.acousticness, instrumentalness = excluded.instrumentalness,
+            liveness = excluded.liveness, valence = excluded.valence, tempo = excluded.tempo,
+            time_signature = excluded.time_signature, match_key = excluded.match_key,
+            emotion = CASE WHEN (track.danceability, track.energy, track.key, track.loudness, track.mode,
+                track.speechiness, track.acousticness, track.instrumentalness, track.liveness,
+                track.valence, track.tempo, track.time_signature)
+                IS (excluded.danceability, excluded.energy, excluded.key, excluded.loudness, excluded.mode,
+                excluded.speechiness, excluded.acousticness, excluded.instrumentalness, excluded.liveness,
+                excluded.valence, excluded.tempo, excluded.time_signature)
+                THEN track.emotion ELSE NULL END
+        WHERE (track.name, track.artists, track.album, track.popularity, track.duration_ms, track.explicit,
+               track.danceability, track.energy, track.key, track.loudness, track.mode, track.speechiness,
+               track.acousticness, track.instrumentalness, track.liveness, track.valence, track.tempo,
+               track.time_signature)
+           IS NOT (excluded.name, excluded.artists, excluded.album, excluded.popularity, excluded.duration_ms,
+               excluded.explicit, excluded.danceability, excluded.energy, excluded.key, excluded.loudness,
+               excluded.mode, excluded.speechiness, excluded.acousticness, excluded.instrumentalness,
+               excluded.liveness, excluded.valence, excluded.tempo, excluded.time_signature)
+        """
 
     // The import binds 2 M values: through GRDB's StatementArguments each one is boxed, retained
     // and released, which cost a third of the import time, so the hot loop binds with SQLite's C API.
@@ -150,8 +164,6 @@ public enum CatalogImporter {
     private static func step(_ statement: SQLiteStatement, _ db: Database) throws {
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
-        guard code == SQLITE_DONE else {
-            throw MoosicError.internalFailure("writing the catalog failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-        }
+        guard code == SQLITE_DONE else { throw Store.stepFailure(code, db) }
     }
 }

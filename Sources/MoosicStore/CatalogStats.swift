@@ -24,7 +24,7 @@ public struct CatalogStats: Sendable, Equatable, Codable {
 
 extension Store {
     public func catalogStats() throws -> CatalogStats {
-        try database.read { db in
+        try read { db in
             let tracks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track") ?? 0
             let scored = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track WHERE emotion IS NOT NULL") ?? 0
             let perGenre = try Row.fetchAll(db, sql: """

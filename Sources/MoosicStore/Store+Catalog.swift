@@ -6,7 +6,7 @@ import MoosicML
 /// the Spotify Tracks dataset has none), else by normalised first artist + title (TrackMatchKey).
 extension Store: CatalogRepository {
     public func features(for track: LibraryTrack) throws -> AudioFeatures? {
-        try database.read { db in
+        try read { db in
             let columns = "danceability, energy, key, loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence, tempo"
             if let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE id = ?", arguments: [track.id]) {
                 return Self.features(row)
@@ -22,6 +22,13 @@ extension Store: CatalogRepository {
                 return Self.features(row)
             }
             return nil
+        }
+    }
+
+    /// Gives a catalog track its ISRC (the Spotify Tracks dataset has none; tests give some).
+    package func recordISRC(_ isrc: String, track id: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE track SET isrc = ? WHERE id = ?", arguments: [isrc.uppercased(), id])
         }
     }
 

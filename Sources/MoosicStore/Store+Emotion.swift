@@ -23,7 +23,7 @@ extension Store {
         let identity = model.identity
         let columns = model.features.map(\.rawValue).joined(separator: ", ")
         var inferenceSeconds = 0.0
-        let scored = try database.write { db -> Int in
+        let scored = try write { db -> Int in
             // Rows are found again by rowid, in rowid order: no trip through the id index, and
             // the table's pages are rewritten front to back.
             var rowids: [Int64] = []
@@ -38,7 +38,7 @@ extension Store {
             while true {
                 let code = sqlite3_step(s)
                 if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else { throw Self.failure(db) }
+                guard code == SQLITE_ROW else { throw Self.stepFailure(code, db) }
                 rowids.append(sqlite3_column_int64(s, 0))
                 for c in 0..<width { raw.append(Float(sqlite3_column_double(s, c + 1))) }
             }
@@ -55,7 +55,7 @@ extension Store {
                 sqlite3_bind_int64(u, 3, rowid)
                 let code = sqlite3_step(u)
                 sqlite3_reset(u)
-                guard code == SQLITE_DONE else { throw Self.failure(db) }
+                guard code == SQLITE_DONE else { throw Self.stepFailure(code, db) }
             }
             return rowids.count
         }
@@ -63,9 +63,14 @@ extension Store {
                                     inferenceSeconds: inferenceSeconds)
     }
 
-    private static let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    private static func failure(_ db: Database) -> MoosicError {
-        .internalFailure("scoring the catalog failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+    /// Gives tracks scores computed elsewhere (a test's fixed scores), as from the model `identity`.
+    package func recordEmotionScores(_ scores: [String: Double], model identity: String) throws {
+        try write { db in
+            for (id, score) in scores {
+                try db.execute(sql: "UPDATE track SET emotion = ?, emotion_model = ? WHERE id = ?", arguments: [score, identity, id])
+            }
+        }
     }
+
+    private static let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }

@@ -1,10 +1,11 @@
+import Foundation
 import GRDB
 import MoosicCore
 import MoosicML
 
 extension Store: LibraryRepository {
     public func syncedPlaylists(user: String) throws -> [String: SyncedPlaylistState] {
-        try database.read { db in
+        try read { db in
             var result: [String: SyncedPlaylistState] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT playlist_id, snapshot_id, items_status FROM library_playlist WHERE user_id = ?",
                                         arguments: [user]) {
@@ -17,7 +18,7 @@ extension Store: LibraryRepository {
     public func saveLibrary(_ library: SyncedLibrary) throws {
         let user = library.user
         let timestamp = Self.timestamp(library.syncedAt)
-        try database.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO user_profile (id, display_name, created_at, last_sync_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, last_sync_at = excluded.last_sync_at
@@ -56,10 +57,16 @@ extension Store: LibraryRepository {
         }
     }
 
+    /// When the user's library was last synced; nil before the first sync.
+    package func lastSync(user: String) throws -> Date? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT last_sync_at FROM user_profile WHERE id = ?", arguments: [user]).flatMap(Self.date)
+        }
+    }
 
     /// Every distinct track of a user's synced library: playlist items first, then Liked Songs.
     public func libraryTracks(user: String) throws -> [LibraryTrack] {
-        try database.read { db in
+        try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT track_id, name, artists, isrc FROM (
                     SELECT track_id, name, artists, isrc, 0 AS source, playlist_id AS k1, position AS k2

@@ -16,7 +16,7 @@ extension Store: ListenerRepository {
 
     /// Creates the user's profile row if it is not there yet.
     public func ensureUser(_ id: String, displayName: String? = nil, now: Date = Date()) throws {
-        try database.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO user_profile (id, display_name, created_at) VALUES (?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET display_name = COALESCE(excluded.display_name, user_profile.display_name)
@@ -25,7 +25,7 @@ extension Store: ListenerRepository {
     }
 
     public func recordMood(user: String, score: Double, source: String, at date: Date = Date()) throws {
-        try database.write { db in
+        try write { db in
             try db.execute(sql: "INSERT INTO mood (user_id, measured_at, score, source) VALUES (?, ?, ?, ?)",
                            arguments: [user, Self.timestamp(date), score, source])
         }
@@ -33,7 +33,7 @@ extension Store: ListenerRepository {
 
     /// The latest mood read from a photo for this user, with when it was measured.
     public func latestPhotoMood(user: String) throws -> (score: Double, measuredAt: Date)? {
-        try database.read { db in
+        try read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT score, measured_at FROM mood WHERE user_id = ? AND source = 'photo'
                 ORDER BY measured_at DESC, id DESC LIMIT 1
@@ -46,7 +46,7 @@ extension Store: ListenerRepository {
     /// Catalog songs of these genres that have an emotion score, one entry per (song, genre).
     public func rankingCandidates(genres: [String]) throws -> [RankingCandidate] {
         guard !genres.isEmpty else { return [] }
-        return try database.read { db in
+        return try read { db in
             let placeholders = Array(repeating: "?", count: genres.count).joined(separator: ",")
             return try Row.fetchAll(db, sql: """
                 SELECT t.id, t.name, t.artists, g.genre, t.emotion, t.popularity, t.match_key
@@ -60,21 +60,17 @@ extension Store: ListenerRepository {
     }
 
     public func hasCatalog() throws -> Bool {
-        try database.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM track)") ?? false }
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM track)") ?? false }
     }
 
     /// The genres the catalog has songs for.
     public func catalogGenres() throws -> Set<String> {
-        try database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT genre FROM track_genre")) }
-    }
-
-    public func tracksWithoutEmotion() throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM track WHERE emotion IS NULL") ?? 0 }
+        try read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT genre FROM track_genre")) }
     }
 
     /// Adds why each song is in the user's moosic playlist to the rows the playlist writer recorded.
     public func annotateGeneratedPlaylist(user: String, picks: [RankedPick]) throws {
-        try database.write { db in
+        try write { db in
             for (position, pick) in picks.enumerated() {
                 try db.execute(sql: """
                     UPDATE generated_playlist_track SET emotion = ?, score = ?, reason = ?
@@ -86,7 +82,7 @@ extension Store: ListenerRepository {
 
     /// Starts a refresh run record; finish it with `finishRefreshRun`.
     public func startRefreshRun(user: String, now: Date = Date()) throws -> Int64 {
-        try database.write { db in
+        try write { db in
             try db.execute(sql: "INSERT INTO refresh_run (user_id, started_at, outcome) VALUES (?, ?, 'running')",
                            arguments: [user, Self.timestamp(now)])
             return db.lastInsertedRowID
@@ -95,7 +91,7 @@ extension Store: ListenerRepository {
 
     public func finishRefreshRun(_ id: Int64, mood: Double?, moodSource: String?, trackCount: Int?, outcome: String,
                                  message: String?, now: Date = Date()) throws {
-        try database.write { db in
+        try write { db in
             try db.execute(sql: """
                 UPDATE refresh_run SET finished_at = ?, mood = ?, mood_source = ?, track_count = ?, outcome = ?, message = ?
                 WHERE id = ?
@@ -113,7 +109,7 @@ extension Store: ListenerRepository {
     }
 
     public func refreshRuns(user: String) throws -> [RefreshRun] {
-        try database.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM refresh_run WHERE user_id = ? ORDER BY id", arguments: [user]).map {
                 RefreshRun(user: $0["user_id"], outcome: $0["outcome"], mood: $0["mood"], moodSource: $0["mood_source"],
                            trackCount: $0["track_count"], message: $0["message"])

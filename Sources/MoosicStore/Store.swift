@@ -1,29 +1,33 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import MoosicCore
 import MoosicML
 
 /// moosic's one SQLite database (in MOOSIC_HOME), opened through GRDB with WAL and foreign keys,
 /// its schema brought up to date by versioned migrations on every open.
+///
+/// Every statement runs through `read` or `write`, which turn SQLite's errors into MoosicError
+/// (see `moosicError(_:location:)`), so no GRDB error reaches the command line.
 public final class Store: Sendable {
-    public let database: DatabaseQueue
+    /// The store's file as its errors name it (":memory:" for an in-memory store).
+    let location: String
+    private let database: DatabaseQueue
 
-    /// Opens (creating if needed) the store at `url`.
-    public init(url: URL) throws {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        // A nightly refresh and an interactive run may meet: wait for the other writer
-        // instead of failing at once with SQLITE_BUSY.
-        configuration.busyMode = .timeout(10)
+    /// Opens (creating if needed) the store at `url`. A nightly refresh and an interactive run may
+    /// meet: a writer waits up to `busyTimeout` seconds for the other before giving up as busy.
+    public init(url: URL, busyTimeout: TimeInterval = 10) throws {
+        var configuration = Self.configuration
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            database = try DatabaseQueue(path: url.path, configuration: configuration)
+        location = url.path
+        database = try Self.translatingErrors(of: url.path) {
+            let database = try DatabaseQueue(path: url.path, configuration: configuration)
             try Store.migrator.migrate(database)
-        } catch let error as DatabaseError {
-            throw MoosicError.internalFailure("cannot open the store at \(url.path): \(error.message ?? error.description)")
+            return database
         }
     }
 
@@ -35,14 +39,72 @@ public final class Store: Sendable {
 
     /// An in-memory store, for tests.
     public init() throws {
+        location = ":memory:"
+        let configuration = Self.configuration
+        database = try Self.translatingErrors(of: location) {
+            let database = try DatabaseQueue(configuration: configuration)
+            try Store.migrator.migrate(database)
+            return database
+        }
+    }
+
+    private static var configuration: Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        database = try DatabaseQueue(configuration: configuration)
-        try Store.migrator.migrate(database)
+        return configuration
+    }
+
+    /// Reads in one transaction. Every read of the store goes through here.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.translatingErrors(of: location) { try database.read(body) }
+    }
+
+    /// Writes in one transaction, all or nothing. Every write to the store goes through here.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.translatingErrors(of: location) { try database.write(body) }
     }
 
     public func schemaVersions() throws -> [String] {
-        try database.read { db in try Store.migrator.appliedMigrations(db) }
+        try read { db in try Store.migrator.appliedMigrations(db) }
+    }
+
+    /// How many rows each table holds, by table name (tests check what a failed run left behind).
+    package func tableSizes() throws -> [String: Int] {
+        try read { db in
+            var sizes: [String: Int] = [:]
+            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") {
+                sizes[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.quotedDatabaseIdentifier)") ?? 0
+            }
+            return sizes
+        }
+    }
+
+    private static func translatingErrors<T>(of location: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw moosicError(error, location: location)
+        }
+    }
+
+    /// The one translation of SQLite's errors: busy after the busy timeout is temporary (75), a
+    /// corrupt file or one that is no database is configuration (78, naming the file), anything else
+    /// an internal failure (1).
+    static func moosicError(_ error: DatabaseError, location: String) -> MoosicError {
+        let detail = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .temporary("the store \(location) is busy (another moosic is writing); try again")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .configuration("the store \(location) is corrupt: \(detail)")
+        default:
+            return .internalFailure("the store \(location) failed: \(detail)")
+        }
+    }
+
+    /// The error of a statement stepped through SQLite's C API (the bulk loops), for `write` to translate.
+    static func stepFailure(_ code: Int32, _ db: Database) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 
     static let migrator: DatabaseMigrator = {

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import GRDB
 import SpotifyEmulator
 import Testing
 import TestSupport
@@ -56,7 +55,7 @@ import TestSupport
     func store() throws -> Store { try Store(environment: MoosicEnvironment(home: home)) }
 
     func playlistRows() throws -> Int {
-        try store().database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM generated_playlist") ?? 0 }
+        try store().tableSizes()["generated_playlist"] ?? 0
     }
 
     @Test func offlineTwiceKeepsOnePlaylistAndReplacesIt() throws {

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import GRDB
 import SpotifyEmulator
 import Testing
 import TestSupport
@@ -39,10 +38,8 @@ import TestSupport
         return running.wait()
     }
 
-    func lastSync() throws -> String? {
-        try Store(environment: MoosicEnvironment(home: home)).database.read { db in
-            try String.fetchOne(db, sql: "SELECT last_sync_at FROM user_profile WHERE id = 'moosicdemo'")
-        }
+    func lastSync() throws -> Date? {
+        try Store(environment: MoosicEnvironment(home: home)).lastSync(user: "moosicdemo")
     }
 
     @Test func loginSyncResyncRateLimitsServerErrorsRevocationAndNoTokenAnywhere() async throws {

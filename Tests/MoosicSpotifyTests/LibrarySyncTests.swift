@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 import SpotifyEmulator
@@ -35,10 +34,8 @@ import SpotifyEmulator
         #expect(tracks.count > 300)
         #expect(!tracks.contains { $0.id.isEmpty })
         #expect(tracks.contains { $0.artists.contains(";") })
-        let statuses = try await harness.store.database.read { db in
-            try Row.fetchAll(db, sql: "SELECT items_status, COUNT(*) AS n FROM library_playlist GROUP BY items_status")
-                .map { "\($0["items_status"] as String)=\($0["n"] as Int)" }
-        }
+        let statuses = Dictionary(grouping: try harness.store.syncedPlaylists(user: fixtureUser).values, by: \.itemsStatus)
+            .map { "\($0.key)=\($0.value.count)" }
         #expect(statuses.sorted() == ["followed=2", "synced=4"])
     }
 
@@ -130,7 +127,9 @@ import SpotifyEmulator
 
         harness.emulator.inject(.serverError(status: 500), path: "/v1/me/tracks", times: 4)
         harness.emulator.clearLog()
-        await #expect(throws: MoosicError.self) { _ = try await harness.sync() }
+        await #expect(throws: MoosicError.temporary("Spotify answered 500 to GET /v1/me/tracks (4 tries); try again later")) {
+            _ = try await harness.sync()
+        }
         #expect(harness.requests("GET", "/v1/me/tracks") == 4)
     }
 

@@ -50,7 +50,9 @@ import SpotifyEmulator
         let harness = try await SpotifyHarness()
         let made = try await harness.write(try fixtureTrackURIs(3))
         harness.emulator.inject(.serverError(status: 503), method: "GET", path: "/v1/playlists/\(made.id)", times: 4)
-        await #expect(throws: MoosicError.self) { _ = try await harness.write(try fixtureTrackURIs(4)) }
+        await #expect(throws: MoosicError.temporary("Spotify answered 503 to GET /v1/playlists/\(made.id) (4 tries); try again later")) {
+            _ = try await harness.write(try fixtureTrackURIs(4))
+        }
         #expect(harness.emulator.createdPlaylists().count == 1)
 
         harness.emulator.deletePlaylist(made.id)
@@ -68,6 +70,9 @@ import SpotifyEmulator
         _ = try await harness.write(uris)
         // The lost POST was applied; starting again from the PUT leaves no duplicates.
         #expect(harness.emulator.createdPlaylists().first?.uris == uris)
+        // After the client's one backoff (base 0.5 s, jitter up to as much again).
+        let waits = await harness.sleeper.waits
+        #expect(waits.count == 1 && (0.5...1).contains(waits[0]), "\(waits)")
     }
 
     @Test func aRunCutOffWhileCreatingIsRepairedByTheNextRun() async throws {
@@ -76,7 +81,9 @@ import SpotifyEmulator
         harness.emulator.inject(.dropAfterApplying, method: "POST", path: "/v1/me/playlists", times: 1)
         harness.emulator.inject(.serverError(status: 500), method: "GET", path: "/v1/me/playlists", times: 4)
         let uris = try fixtureTrackURIs(120)
-        await #expect(throws: MoosicError.self) { _ = try await harness.write(uris) }
+        await #expect(throws: MoosicError.temporary("Spotify answered 500 to GET /v1/me/playlists (4 tries); try again later")) {
+            _ = try await harness.write(uris)
+        }
         #expect(harness.emulator.createdPlaylists().count == 1)
         #expect(harness.emulator.createdPlaylists().first?.uris == [])
 
@@ -105,7 +112,10 @@ import SpotifyEmulator
         _ = try await harness.write(try fixtureTrackURIs(5))
         harness.emulator.clearLog()
         harness.emulator.inject(.rateLimit(retryAfter: 3600), method: "POST", path: "/v1/playlists/*", times: 10)
-        await #expect(throws: MoosicError.self) { _ = try await harness.write(try fixtureTrackURIs(150)) }
+        await #expect(throws: MoosicError.temporary("Spotify is rate-limiting moosic and asked to wait 3600 s, beyond this run's "
+                                                    + "wait budget of 120 s; try again in 3600 s")) {
+            _ = try await harness.write(try fixtureTrackURIs(150))
+        }
         // One PUT, one refused POST: no replay against a rate limit that outlasts the run.
         #expect(harness.emulator.requests.filter { $0.path.hasSuffix("/items") }.count == 2)
         #expect(await harness.sleeper.waits.isEmpty)

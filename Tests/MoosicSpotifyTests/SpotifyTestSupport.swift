@@ -58,7 +58,7 @@ struct SpotifyHarness {
     }
 
     func write(_ uris: [String], description: String = "moosic · happy (0.83) · 2026-11-22") async throws -> PublishedPlaylist {
-        try await PlaylistWriter(session: session(), repository: store, sleeper: sleeper)
+        try await PlaylistWriter(session: session(), repository: store)
             .write(user: fixtureUser, name: "moosic for moosicdemo", description: description, uris: uris, mood: 0.83)
     }
 

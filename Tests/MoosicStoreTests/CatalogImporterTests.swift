@@ -23,7 +23,7 @@ import TestSupport
     }
 
     func dump() throws -> [String] {
-        try store.database.read { db in
+        try store.read { db in
             try String.fetchAll(db, sql: "SELECT id || ':' || name || ':' || valence FROM track ORDER BY id")
                 + String.fetchAll(db, sql: "SELECT track_id || '/' || genre FROM track_genre ORDER BY 1")
         }
@@ -37,7 +37,7 @@ import TestSupport
         let stats = try store.catalogStats()
         #expect(stats.tracks == 2)
         #expect(stats.tracksPerGenre == [.init(genre: "acoustic", tracks: 1), .init(genre: "sad", tracks: 1)])
-        let loudness = try store.database.read { db in
+        let loudness = try store.read { db in
             try Double.fetchOne(db, sql: "SELECT loudness FROM track WHERE id = '4qPNDBW1i3p13qLCt0Ki3A'")
         }
         #expect(loudness == -6.746)
@@ -72,7 +72,7 @@ import TestSupport
     @Test func aFailureWhileWritingRollsBackEverything() throws {
         let before = try dump()
         // A trigger that fails on the second track makes the write fail midway.
-        try store.database.write { db in
+        try store.write { db in
             try db.execute(sql: """
                 CREATE TRIGGER fail_second AFTER INSERT ON track WHEN (SELECT COUNT(*) FROM track) = 2
                 BEGIN SELECT RAISE(ABORT, 'simulated failure'); END
@@ -105,11 +105,11 @@ import TestSupport
 
     @Test func changedFeaturesUpdateTheTrackAndClearItsEmotionScore() throws {
         _ = try CatalogImporter.importFile(at: try csv([catalogLine()]), into: store, skipInvalid: false)
-        try store.database.write { db in try db.execute(sql: "UPDATE track SET emotion = 0.9") }
+        try store.write { db in try db.execute(sql: "UPDATE track SET emotion = 0.9") }
         let report = try CatalogImporter.importFile(at: try csv([catalogLine(["valence": "0.2"])], name: "v2.csv"),
                                                     into: store, skipInvalid: false)
         #expect(report.tracksUpdated == 1)
-        let row = try store.database.read { db in try Row.fetchOne(db, sql: "SELECT valence, emotion FROM track") }
+        let row = try store.read { db in try Row.fetchOne(db, sql: "SELECT valence, emotion FROM track") }
         #expect(row?["valence"] == 0.2)
         #expect((row?["emotion"] as Double?) == nil)
     }

@@ -13,15 +13,13 @@ import TestSupport
     @Test func opensWithWALForeignKeysAndAllMigrations() throws {
         let directory = try TemporaryDirectory()
         let store = try Store(url: directory.url.appendingPathComponent("s.sqlite"))
-        let (mode, foreignKeys) = try store.database.read { db in
+        let (mode, foreignKeys) = try store.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
         #expect(mode == "wal")
         #expect(foreignKeys == 1)
         #expect(try store.schemaVersions() == ["v1-schema", "v2-spotify", "v2-genres"])
-        let tables = try store.database.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        }
+        let tables = try store.tableSizes().keys
         for table in ["track", "track_genre", "user_profile", "library_playlist", "library_playlist_item",
                       "liked_track", "mood", "generated_playlist", "refresh_run"] {
             #expect(tables.contains(table), "missing table \(table)")
@@ -31,19 +29,60 @@ import TestSupport
     @Test func reopeningKeepsDataAndDoesNotMigrateTwice() throws {
         let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("s.sqlite")
-        try Store(url: url).database.write { db in
-            try db.execute(sql: "INSERT INTO user_profile (id, created_at) VALUES ('u', '2026-01-01')")
-        }
+        try Store(url: url).ensureUser("u", displayName: nil, now: Date())
         let reopened = try Store(url: url)
-        #expect(try reopened.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user_profile") } == 1)
+        #expect(try reopened.tableSizes()["user_profile"] == 1)
+        #expect(try reopened.schemaVersions() == ["v1-schema", "v2-spotify", "v2-genres"])
     }
 
-    @Test func foreignKeysAreEnforced() throws {
+    @Test func foreignKeysAreEnforcedAndTheirFailureIsInternal() throws {
         let store = try Store()
-        #expect(throws: DatabaseError.self) {
-            try store.database.write { db in
+        #expect(throws: MoosicError.internalFailure("the store :memory: failed: FOREIGN KEY constraint failed")) {
+            try store.write { db in
                 try db.execute(sql: "INSERT INTO track_genre (track_id, genre) VALUES ('nope', 'rock')")
             }
+        }
+    }
+
+    @Test func aWriterThatWaitsPastTheBusyTimeoutIsTemporaryNamingTheStore() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("s.sqlite")
+        let holder = try Store(url: url)
+        let waiter = try Store(url: url, busyTimeout: 0.1)
+        try holder.write { db in
+            // The holder's transaction has written, so it holds the write lock until it commits.
+            try db.execute(sql: "INSERT INTO user_profile (id, created_at) VALUES ('holder', 'now')")
+            #expect(throws: MoosicError.temporary("the store \(url.path) is busy (another moosic is writing); try again")) {
+                try waiter.recordMood(user: "holder", score: 0.5, source: "photo", at: Date())
+            }
+        }
+        // Once the holder has committed, the waiter writes.
+        try waiter.recordMood(user: "holder", score: 0.5, source: "photo", at: Date())
+        #expect(try holder.latestPhotoMood(user: "holder")?.score == 0.5)
+    }
+
+    @Test func aFileThatIsNoDatabaseIsACorruptStoreNamingTheFile() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("store.sqlite", String(repeating: "not a database, just text. ", count: 200))
+        #expect(throws: MoosicError.configuration("the store \(file.path) is corrupt: file is not a database")) {
+            _ = try Store(url: file)
+        }
+    }
+
+    @Test func aStoreDamagedAfterItsHeaderIsCorruptNamingTheFile() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("s.sqlite")
+        let catalog = (0..<400).map { catalogLine(id: String(format: "%022d", $0)) }
+        _ = try CatalogImporter.importFile(at: try directory.write("c.csv", ([catalogHeader] + catalog).joined(separator: "\n") + "\n"),
+                                           into: Store(url: url), skipInvalid: false)
+        // Garbage over every page but the first (the header and the schema): the tables' B-trees.
+        let handle = try FileHandle(forWritingTo: url)
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 4096))
+        try handle.close()
+        #expect(throws: MoosicError.configuration("the store \(url.path) is corrupt: database disk image is malformed")) {
+            _ = try Store(url: url).catalogStats()
         }
     }
 
@@ -66,16 +105,14 @@ import TestSupport
 @Suite struct LibraryTrackTests {
     @Test func libraryTracksAreDistinctAcrossPlaylistsAndLikedSongs() throws {
         let store = try Store()
-        try store.database.write { db in
-            try db.execute(sql: """
-                INSERT INTO user_profile (id, created_at) VALUES ('u', 'now'), ('other', 'now');
-                INSERT INTO library_playlist VALUES ('u', 'p1', 'P', 'u', 0, 's1', 'synced', 'now');
-                INSERT INTO library_playlist_item VALUES ('u', 'p1', 0, 'a', 'A', 'X', NULL, NULL),
-                                                         ('u', 'p1', 1, 'b', 'B', 'Y', 'QZ1', NULL);
-                INSERT INTO liked_track VALUES ('u', 'b', 'B', 'Y', 'QZ1', '2025'), ('u', 'c', 'C', 'Z', NULL, '2025'),
-                                               ('other', 'd', 'D', 'W', NULL, '2025');
-                """)
-        }
+        let a = LibraryTrack(id: "a", name: "A", artists: "X"), b = LibraryTrack(id: "b", name: "B", artists: "Y", isrc: "QZ1")
+        let playlist = SyncedPlaylist(id: "p1", name: "P", ownerID: "u", collaborative: false,
+                                      state: SyncedPlaylistState(snapshotID: "s1", itemsStatus: "synced"),
+                                      items: [.init(position: 0, track: a, addedAt: nil), .init(position: 1, track: b, addedAt: nil)])
+        try store.saveLibrary(SyncedLibrary(user: "u", displayName: nil, syncedAt: Date(), playlists: [playlist],
+                                            liked: [(b, "2025"), (LibraryTrack(id: "c", name: "C", artists: "Z"), "2025")]))
+        try store.saveLibrary(SyncedLibrary(user: "other", displayName: nil, syncedAt: Date(), playlists: [],
+                                            liked: [(LibraryTrack(id: "d", name: "D", artists: "W"), "2025")]))
         let tracks = try store.libraryTracks(user: "u")
         #expect(tracks.map(\.id) == ["a", "b", "c"])
         #expect(tracks[1].isrc == "QZ1")
@@ -83,6 +120,13 @@ import TestSupport
 
     @Test func aMissingModelIsAConfigurationError() {
         let environment = MoosicEnvironment(home: URL(fileURLWithPath: "/tmp"), modelsDirectory: URL(fileURLWithPath: "/nonexistent"))
-        #expect(throws: MoosicError.self) { try environment.modelURL("song_emotion.json") }
+        do {
+            _ = try environment.modelURL("song_emotion.json")
+            Issue.record("a missing model was found")
+        } catch MoosicError.configuration(let message) {
+            #expect(message.contains("/nonexistent"))
+        } catch {
+            Issue.record("wrong error \(error)")
+        }
     }
 }

@@ -310,64 +310,77 @@ public final class SpotifyEmulator: @unchecked Sendable {
         case ("GET", ["me", "playlists"]):
             return page(request, path: path, items: playlists.filter { !$0.deleted }.map(summary))
         case ("POST", ["me", "playlists"]):
-            guard let name = body["name"] as? String, !name.isEmpty else { return Self.error(400, "Missing name") }
-            let id = Self.randomID(22)
-            var object: [String: Any] = [
-                "id": id, "name": name, "description": body["description"] as? String ?? "",
-                "collaborative": body["collaborative"] as? Bool ?? false, "public": body["public"] as? Bool ?? true,
-                "owner": ownerObject(), "snapshot_id": Self.randomID(32), "type": "playlist",
-                "uri": "spotify:playlist:\(id)", "href": apiURL.appendingPathComponent("playlists/\(id)").absoluteString,
-                "external_urls": ["spotify": "https://open.spotify.com/playlist/\(id)"], "images": [],
-            ]
-            object["moosic_emulator_created"] = true
-            playlists.insert(Playlist(object: object, entries: []), at: 0)
-            return Self.json(201, full(playlists[0], request: request))
+            return createPlaylist(request, body: body)
         case (_, _) where parts.count == 2 && parts[0] == "playlists":
-            let id = parts[1]
-            guard let index = playlists.firstIndex(where: { $0.id == id && !$0.deleted }) else {
-                return Self.error(404, "Resource not found")
-            }
-            if request.method == "GET" { return Self.json(200, full(playlists[index], request: request)) }
-            guard request.method == "PUT" else { return Self.error(405, "Method not allowed") }
-            guard playlists[index].ownerID == userID else { return Self.error(403, "Forbidden") }
-            for key in ["name", "description", "public", "collaborative"] where body[key] != nil {
-                playlists[index].object[key] = body[key]
-            }
-            return HTTPResponse(status: 200)
+            return playlistDetails(request, id: parts[1], body: body)
         case (_, _) where parts.count == 3 && parts[0] == "playlists" && parts[2] == "items":
-            let id = parts[1]
-            guard let index = playlists.firstIndex(where: { $0.id == id && !$0.deleted }) else {
-                return Self.error(404, "Resource not found")
-            }
-            let playlist = playlists[index]
-            guard playlist.ownerID == userID || (playlist.collaborative && !noLongerCollaborating.contains(id)) else {
-                return Self.error(403, "Forbidden")
-            }
-            switch request.method {
-            case "GET":
-                return page(request, path: path, items: playlist.entries)
-            case "PUT", "POST":
-                guard let uris = body["uris"] as? [String] else { return Self.error(400, "Missing uris") }
-                guard uris.count <= 100 else { return Self.error(400, "Too many ids requested") }
-                var entries: [[String: Any]] = []
-                for uri in uris {
-                    // Like Spotify, refuse what is not a known track (the emulator knows the fixture's).
-                    guard uri.hasPrefix("spotify:track:"), let track = tracks[String(uri.dropFirst("spotify:track:".count))] else {
-                        return Self.error(400, "Invalid base62 id")
-                    }
-                    entries.append(entry(track))
-                }
-                playlists[index].entries = request.method == "PUT" ? entries : playlist.entries + entries
-                let snapshot = Self.randomID(32)
-                playlists[index].object["snapshot_id"] = snapshot
-                return Self.json(request.method == "PUT" ? 200 : 201, ["snapshot_id": snapshot])
-            default:
-                return Self.error(405, "Method not allowed")
-            }
+            return playlistItems(request, id: parts[1], path: path, body: body)
         case ("GET", ["me", "tracks"]):
             return page(request, path: path, items: liked)
         default:
             return Self.error(404, "Service not found")
+        }
+    }
+
+    /// POST /me/playlists.
+    private func createPlaylist(_ request: LoopbackRequest, body: [String: Any]) -> HTTPResponse {
+        guard let name = body["name"] as? String, !name.isEmpty else { return Self.error(400, "Missing name") }
+        let id = Self.randomID(22)
+        var object: [String: Any] = [
+            "id": id, "name": name, "description": body["description"] as? String ?? "",
+            "collaborative": body["collaborative"] as? Bool ?? false, "public": body["public"] as? Bool ?? true,
+            "owner": ownerObject(), "snapshot_id": Self.randomID(32), "type": "playlist",
+            "uri": "spotify:playlist:\(id)", "href": apiURL.appendingPathComponent("playlists/\(id)").absoluteString,
+            "external_urls": ["spotify": "https://open.spotify.com/playlist/\(id)"], "images": [],
+        ]
+        object["moosic_emulator_created"] = true
+        playlists.insert(Playlist(object: object, entries: []), at: 0)
+        return Self.json(201, full(playlists[0], request: request))
+    }
+
+    /// GET or PUT /playlists/{id}.
+    private func playlistDetails(_ request: LoopbackRequest, id: String, body: [String: Any]) -> HTTPResponse {
+        guard let index = playlists.firstIndex(where: { $0.id == id && !$0.deleted }) else {
+            return Self.error(404, "Resource not found")
+        }
+        if request.method == "GET" { return Self.json(200, full(playlists[index], request: request)) }
+        guard request.method == "PUT" else { return Self.error(405, "Method not allowed") }
+        guard playlists[index].ownerID == userID else { return Self.error(403, "Forbidden") }
+        for key in ["name", "description", "public", "collaborative"] where body[key] != nil {
+            playlists[index].object[key] = body[key]
+        }
+        return HTTPResponse(status: 200)
+    }
+
+    /// GET, PUT (replace) or POST (append) /playlists/{id}/items.
+    private func playlistItems(_ request: LoopbackRequest, id: String, path: String, body: [String: Any]) -> HTTPResponse {
+        guard let index = playlists.firstIndex(where: { $0.id == id && !$0.deleted }) else {
+            return Self.error(404, "Resource not found")
+        }
+        let playlist = playlists[index]
+        guard playlist.ownerID == userID || (playlist.collaborative && !noLongerCollaborating.contains(id)) else {
+            return Self.error(403, "Forbidden")
+        }
+        switch request.method {
+        case "GET":
+            return page(request, path: path, items: playlist.entries)
+        case "PUT", "POST":
+            guard let uris = body["uris"] as? [String] else { return Self.error(400, "Missing uris") }
+            guard uris.count <= 100 else { return Self.error(400, "Too many ids requested") }
+            var entries: [[String: Any]] = []
+            for uri in uris {
+                // Like Spotify, refuse what is not a known track (the emulator knows the fixture's).
+                guard uri.hasPrefix("spotify:track:"), let track = tracks[String(uri.dropFirst("spotify:track:".count))] else {
+                    return Self.error(400, "Invalid base62 id")
+                }
+                entries.append(entry(track))
+            }
+            playlists[index].entries = request.method == "PUT" ? entries : playlist.entries + entries
+            let snapshot = Self.randomID(32)
+            playlists[index].object["snapshot_id"] = snapshot
+            return Self.json(request.method == "PUT" ? 200 : 201, ["snapshot_id": snapshot])
+        default:
+            return Self.error(405, "Method not allowed")
         }
     }
 

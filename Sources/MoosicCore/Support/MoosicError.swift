@@ -8,9 +8,9 @@ import MoosicML
 /// | `usage` | 64 | the command line is wrong |
 /// | `invalidData` | 65 | bad input data: invalid CSV, unreadable or corrupt photo, no face found |
 /// | `fileMissing` | 66 | an input file does not exist |
-/// | `temporary` | 75 | try again later: network, rate limit beyond the wait budget, lock held |
+/// | `temporary` | 75 | try again later: network, rate limit beyond the wait budget, lock held, store busy |
 /// | `notAuthorised` | 77 | no login for that user, revoked refresh token, missing scope |
-/// | `configuration` | 78 | no client id, no catalog, no model |
+/// | `configuration` | 78 | no client id, no catalog, no model, a corrupt store |
 /// | `internalFailure` | 1 | a bug or an environment problem moosic cannot name better |
 public enum MoosicError: Error, Equatable, Sendable, CustomStringConvertible {
     case usage(String)

@@ -98,16 +98,14 @@ import TestSupport
         let first = try store.refreshEmotionScores(model: model)
         #expect(first.scored == catalog.count)
         #expect(try store.refreshEmotionScores(model: model).scored == 0)
-        let stored = try store.database.read { db in
-            try Double.fetchOne(db, sql: "SELECT emotion FROM track WHERE id = ?", arguments: [catalog[0].track.id])
-        }
+        let stored = try store.rankingCandidates(genres: [catalog[0].genre]).first { $0.id == catalog[0].track.id }?.emotion
         #expect(stored == model.emotion(of: catalog[0].track))
         // Another model's scores are stale; a changed track has lost its score.
         var other = model
         other.network.parameters[0] += 0.5
-        try store.database.write { db in
-            try db.execute(sql: "UPDATE track SET emotion = NULL WHERE id = ?", arguments: [catalog[1].track.id])
-        }
+        var changed = catalog[1]
+        changed.track.features.energy += 0.01
+        _ = try CatalogImporter.write(rows: [changed], into: store)
         #expect(try store.refreshEmotionScores(model: model).scored == 1)
         #expect(try store.refreshEmotionScores(model: other).scored == catalog.count)
         #expect(try store.catalogStats().tracksWithEmotion == catalog.count)

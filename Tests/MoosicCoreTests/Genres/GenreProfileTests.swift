@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 @testable import MoosicML
@@ -86,9 +85,7 @@ func audio(_ value: Double) -> AudioFeatures {
             catalogLine(id: "4qPNDBW1i3p13qLCt0Ki3A", ["artists": "Gen Hoshino", "track_name": "Comedy", "valence": "0.7"]),
         ].joined(separator: "\n") + "\n")
         _ = try CatalogImporter.importFile(at: file, into: store, skipInvalid: false)
-        try store.database.write { db in
-            try db.execute(sql: "UPDATE track SET isrc = 'JPV750700001' WHERE id = '4qPNDBW1i3p13qLCt0Ki3A'")
-        }
+        try store.recordISRC("JPV750700001", track: "4qPNDBW1i3p13qLCt0Ki3A")
         let lookup = store
         #expect(try lookup.features(for: LibraryTrack(id: "4qPNDBW1i3p13qLCt0Ki3A", name: "?", artists: "?"))?.valence == 0.7)
         #expect(try lookup.features(for: LibraryTrack(id: "0000000000000000000000", name: "?", artists: "?",

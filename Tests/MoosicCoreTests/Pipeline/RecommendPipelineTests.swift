@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 @testable import MoosicML
@@ -26,13 +25,8 @@ final class RecordingSync: LibrarySyncing, @unchecked Sendable {
 
     func syncLibrary(user: String) async throws -> LibrarySyncSummary {
         calls += 1
-        try await store.database.write { db in
-            try db.execute(sql: "DELETE FROM liked_track WHERE user_id = ?", arguments: [user])
-            for t in tracks {
-                try db.execute(sql: "INSERT INTO liked_track VALUES (?, ?, ?, ?, NULL, NULL)",
-                               arguments: [user, t.id, t.name, t.artists])
-            }
-        }
+        try store.saveLibrary(SyncedLibrary(user: user, displayName: nil, syncedAt: Date(), playlists: [],
+                                            liked: tracks.map { (LibraryTrack(id: $0.id, name: $0.name, artists: $0.artists), nil) }))
         return LibrarySyncSummary(playlists: 0, libraryTracks: tracks.count, requests: 0)
     }
 }
@@ -68,21 +62,22 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
         sync = RecordingSync(tracks: [("lib1", "Owned Song", "Someone")], store: store)
         publisher = RecordingPublisher(store: store)
         // 2 genres × 60 songs with emotion scores spread over [0, 1].
-        try store.database.write { db in
-            for genre in ["rock", "sad"] {
-                for i in 0..<60 {
-                    let id = "\(genre)\(i)"
-                    try db.execute(sql: """
-                        INSERT INTO track (id, name, artists, album, popularity, duration_ms, explicit, danceability, energy,
-                            key, loudness, mode, speechiness, acousticness, instrumentalness, liveness, valence, tempo,
-                            time_signature, emotion, match_key)
-                        VALUES (?, ?, ?, 'A', ?, 1000, 0, 0.5, 0.5, 1, -5, 1, 0.1, 0.1, 0, 0.1, 0.5, 120, 4, ?, ?)
-                        """, arguments: [id, "Song \(id)", "Artist \(genre) \(i % 20)", i, Double(i) / 59,
-                                         TrackMatchKey.make(artists: "Artist \(genre) \(i % 20)", name: "Song \(id)")])
-                    try db.execute(sql: "INSERT INTO track_genre VALUES (?, ?)", arguments: [id, genre])
-                }
+        let features = AudioFeatures(danceability: 0.5, energy: 0.5, key: 1, loudness: -5, mode: 1, speechiness: 0.1,
+                                     acousticness: 0.1, instrumentalness: 0, liveness: 0.1, valence: 0.5, tempo: 120)
+        var songs: [CatalogRow] = []
+        var emotions: [String: Double] = [:]
+        for genre in ["rock", "sad"] {
+            for i in 0..<60 {
+                let id = "\(genre)\(i)"
+                songs.append(CatalogRow(track: CatalogTrack(id: id, name: "Song \(id)", artists: "Artist \(genre) \(i % 20)", album: "A",
+                                                            popularity: i, durationMs: 1000, explicit: false, features: features,
+                                                            timeSignature: 4),
+                                        genre: genre, line: songs.count + 2))
+                emotions[id] = Double(i) / 59
             }
         }
+        _ = try CatalogImporter.write(rows: songs, into: store)
+        try store.recordEmotionScores(emotions, model: "fixed")
     }
 
     func pipeline(mood: Double = 0.8, now: Date = Date()) -> RecommendPipeline {
@@ -101,9 +96,7 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
         #expect(publisher.published[0] == result.picks.map { "spotify:track:\($0.candidate.id)" })
         #expect(try store.latestPhotoMood(user: "u")?.score == 0.8)
         #expect(try store.generatedPlaylistTracks(user: "u") == result.picks.map(\.candidate.id))
-        let reasons = try await store.database.read { db in
-            try String.fetchAll(db, sql: "SELECT reason FROM generated_playlist_track WHERE user_id = 'u' ORDER BY position")
-        }
+        let reasons = try store.generatedPlaylistReasons(user: "u")
         #expect(reasons == result.picks.map(\.reason))
         // jazz is in the profile but not in the catalog: only catalog genres are drawn from.
         #expect(Set(result.picks.map(\.candidate.genre)) == ["rock", "sad"])
