@@ -12,7 +12,7 @@ struct EmotionTrainingOptions: ParsableArguments {
     static let defaults = SongEmotionTraining.defaultSettings
 
     @Option(help: "Hidden layer sizes, comma-separated.") var hidden = defaults.hidden.map(String.init).joined(separator: ",")
-    @Option(help: "adam or sgd (with momentum).") var optimizer = defaults.optimizer.rawValue
+    @Option(help: "adam or sgd (with momentum).") var optimizer = defaults.optimizer
     @Option(help: "Learning rate.") var learningRate = defaults.learningRate
     @Option(help: "Momentum of sgd.") var momentum = defaults.momentum
     @Option(help: "L2 penalty on the weights.") var l2 = defaults.l2
@@ -20,20 +20,17 @@ struct EmotionTrainingOptions: ParsableArguments {
     @Option(help: "Most epochs.") var epochs = defaults.maxEpochs
     @Option(help: "Early stopping: epochs without improvement of the held-out loss.") var patience = defaults.patience
     @Option(help: "Seed: equal seeds give equal models.") var seed = defaults.seed
-    @Option(help: "Input features, comma-separated (default: the 9 Moo-Sic features, duration_ms, explicit).")
-    var features = EmotionFeature.standard.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Input features, comma-separated and distinct, of \(EmotionFeature.allCases.map(\.rawValue).joined(separator: ", ")) (default: the 9 Moo-Sic features, duration_ms, explicit).")
+    var features = EmotionFeatureList(EmotionFeature.standard)
 
     func settings() throws -> TrainingSettings {
         let sizes = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw MoosicError.usage("--hidden wants positive sizes like 64,32, got \(hidden)")
         }
-        guard let kind = TrainingSettings.Optimizer(rawValue: optimizer) else {
-            throw MoosicError.usage("--optimizer is adam or sgd, got \(optimizer)")
-        }
         var settings = Self.defaults
         settings.hidden = sizes.map { $0! }
-        settings.optimizer = kind
+        settings.optimizer = optimizer
         settings.learningRate = learningRate
         settings.momentum = momentum
         settings.l2 = l2
@@ -43,18 +40,28 @@ struct EmotionTrainingOptions: ParsableArguments {
         settings.seed = seed
         return settings
     }
+}
 
-    func featureList() throws -> [EmotionFeature] {
-        let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let list = try names.map { name in
-            guard let f = EmotionFeature(rawValue: name) else {
-                throw MoosicError.usage("unknown feature \(name); known: \(EmotionFeature.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return f
-        }
-        guard !list.isEmpty, Set(list).count == list.count else { throw MoosicError.usage("--features must list distinct features") }
-        return list
+extension TrainingSettings.Optimizer: ExpressibleByArgument {}
+
+/// `--features a,b,c`: known features, each once.
+struct EmotionFeatureList: ExpressibleByArgument {
+    var features: [EmotionFeature]
+
+    init(_ features: [EmotionFeature]) {
+        self.features = features
     }
+
+    init?(argument: String) {
+        let names = argument.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let features = names.compactMap(EmotionFeature.init(rawValue:))
+        guard !features.isEmpty, features.count == names.count, Set(features).count == features.count else { return nil }
+        self.features = features
+    }
+
+    var defaultValueDescription: String { features.map(\.rawValue).joined(separator: ",") }
+
+    static var defaultCompletionKind: CompletionKind { .list(EmotionFeature.allCases.map(\.rawValue)) }
 }
 
 /// Metrics as the contract's JSON keys.
@@ -120,7 +127,7 @@ struct TrainEmotionCommand: ParsableCommand {
 
     func run() throws {
         let settings = try training.settings()
-        let features = try training.featureList()
+        let features = training.features.features
         let (contents, dataset) = try EmotionIO.readEmotionData(data, features: features, quiet: json)
         let result = try SongEmotionTraining.train(dataset, features: features, settings: settings)
         let environment = MoosicEnvironment.resolve()
@@ -219,7 +226,7 @@ struct EvalEmotionCommand: ParsableCommand {
     }
 
     func crossValidate(k: Int) throws {
-        let features = try training.featureList()
+        let features = training.features.features
         let (contents, dataset) = try EmotionIO.readEmotionData(data, features: features, quiet: json)
         let result = try SongEmotionTraining.crossValidate(dataset, features: features, settings: try training.settings(), k: k)
         if let splitOut { try EmotionIO.writeSplit(splitOut, ids: dataset.trackIDs, sets: result.foldOfRow.map(String.init)) }
