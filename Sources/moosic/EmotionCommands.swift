@@ -20,7 +20,7 @@ struct EmotionTrainingOptions: ParsableArguments {
     @Option(help: "Most epochs.") var epochs = defaults.maxEpochs
     @Option(help: "Early stopping: epochs without improvement of the held-out loss.") var patience = defaults.patience
     @Option(help: "Seed: equal seeds give equal models.") var seed = defaults.seed
-    @Option(help: "Input features, comma-separated and distinct, of \(EmotionFeature.allCases.map(\.rawValue).joined(separator: ", ")) (default: the 9 Moo-Sic features, duration_ms, explicit).")
+    @Option(help: "Input features, comma-separated and distinct, of \(EmotionFeature.allCases.map(\.rawValue).joined(separator: ", ")); the default is the 9 Moo-Sic features, duration_ms and explicit.")
     var features = EmotionFeatureList(EmotionFeature.standard)
 
     func settings() throws -> TrainingSettings {
