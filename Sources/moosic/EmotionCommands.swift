@@ -64,14 +64,15 @@ struct EmotionFeatureList: ExpressibleByArgument {
     static var defaultCompletionKind: CompletionKind { .list(EmotionFeature.allCases.map(\.rawValue)) }
 }
 
-/// Metrics as the contract's JSON keys.
-struct MetricsJSON: Encodable {
-    var n: Int
-    var accuracy, precision, recall, f1, auc: Double
-    var confusion: [[Int]]
-    init(_ m: BinaryMetrics) {
-        n = m.n; accuracy = m.accuracy; precision = m.precision; recall = m.recall; f1 = m.f1; auc = m.auc
-        confusion = m.confusion
+/// A JSON object of the metrics' keys (`BinaryMetrics`'s: n, accuracy, …, confusion) and
+/// `fields`' keys side by side, the layout of the emotion commands' `--json`.
+struct MetricsJSON<Fields: Encodable>: Encodable {
+    var metrics: BinaryMetrics
+    var fields: Fields
+
+    func encode(to encoder: Encoder) throws {
+        try metrics.encode(to: encoder)
+        try fields.encode(to: encoder)
     }
 }
 
@@ -140,11 +141,11 @@ struct TrainEmotionCommand: ParsableCommand {
         // Only the model in use is the one whose scores belong in the store.
         let refresh = url.standardizedFileURL == defaultURL.standardizedFileURL ? try SongEmotion.refreshCatalog(environment) : nil
         if json {
-            try Output.printJSON(TrainJSON(metrics: MetricsJSON(result.validation), seconds: result.seconds,
+            try Output.printJSON(MetricsJSON(metrics: result.validation, fields: TrainJSON(seconds: result.seconds,
                                            epochs: result.report.epochs, best_epoch: result.report.bestEpoch,
                                            training_rows: result.trainingRows, invalid_rows: contents.invalidRows,
                                            conflicting_tracks: dataset.conflictingTracks, model: url.path,
-                                           identity: result.model.identity, catalog_scored: refresh?.scored))
+                                           identity: result.model.identity, catalog_scored: refresh?.scored)))
             return
         }
         print(String(format: "trained on %d tracks in %.3f s (%d epochs, best %d)", result.trainingRows, result.seconds,
@@ -157,29 +158,10 @@ struct TrainEmotionCommand: ParsableCommand {
     }
 
     struct TrainJSON: Encodable {
-        var metrics: MetricsJSON
         var seconds: Double
         var epochs, best_epoch, training_rows, invalid_rows, conflicting_tracks: Int
         var model, identity: String
         var catalog_scored: Int?
-
-        func encode(to encoder: Encoder) throws {
-            try metrics.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(seconds, forKey: .seconds)
-            try c.encode(epochs, forKey: .epochs)
-            try c.encode(best_epoch, forKey: .best_epoch)
-            try c.encode(training_rows, forKey: .training_rows)
-            try c.encode(invalid_rows, forKey: .invalid_rows)
-            try c.encode(conflicting_tracks, forKey: .conflicting_tracks)
-            try c.encode(model, forKey: .model)
-            try c.encode(identity, forKey: .identity)
-            try c.encodeIfPresent(catalog_scored, forKey: .catalog_scored)
-        }
-
-        enum Keys: String, CodingKey {
-            case seconds, epochs, best_epoch, training_rows, invalid_rows, conflicting_tracks, model, identity, catalog_scored
-        }
     }
 }
 
@@ -217,8 +199,8 @@ struct EvalEmotionCommand: ParsableCommand {
         let metrics = SongEmotionTraining.evaluate(loaded, dataset.data)
         let genres = byGenre ? SongEmotionTraining.genreMeans(loaded, rows: contents.rows) : nil
         if json {
-            try Output.printJSON(EvalJSON(metrics: MetricsJSON(metrics), invalid_rows: contents.invalidRows,
-                                          model: loaded.identity, genres: genres))
+            try Output.printJSON(MetricsJSON(metrics: metrics, fields: EvalJSON(invalid_rows: contents.invalidRows,
+                                                                                model: loaded.identity, genres: genres)))
             return
         }
         print("\(loaded.identity): " + EmotionIO.describe(metrics))
@@ -231,8 +213,8 @@ struct EvalEmotionCommand: ParsableCommand {
         let result = try SongEmotionTraining.crossValidate(dataset, features: features, settings: try training.settings(), k: k)
         if let splitOut { try EmotionIO.writeSplit(splitOut, ids: dataset.trackIDs, sets: result.foldOfRow.map(String.init)) }
         if json {
-            try Output.printJSON(CVJSON(metrics: MetricsJSON(result.mean), folds: k, per_fold: result.folds.map(MetricsJSON.init),
-                                        seconds: result.seconds, invalid_rows: contents.invalidRows))
+            try Output.printJSON(MetricsJSON(metrics: result.mean, fields: CVJSON(folds: k, per_fold: result.folds,
+                                                                              seconds: result.seconds, invalid_rows: contents.invalidRows)))
             return
         }
         for (i, fold) in result.folds.enumerated() { print("fold \(i + 1): " + EmotionIO.describe(fold)) }
@@ -248,38 +230,15 @@ struct EvalEmotionCommand: ParsableCommand {
     }
 
     struct EvalJSON: Encodable {
-        var metrics: MetricsJSON
         var invalid_rows: Int
         var model: String
         var genres: [SongEmotionTraining.GenreScore]?
-
-        func encode(to encoder: Encoder) throws {
-            try metrics.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(invalid_rows, forKey: .invalid_rows)
-            try c.encode(model, forKey: .model)
-            try c.encodeIfPresent(genres, forKey: .genres)
-        }
-
-        enum Keys: String, CodingKey { case invalid_rows, model, genres }
     }
 
     struct CVJSON: Encodable {
-        var metrics: MetricsJSON
         var folds: Int
-        var per_fold: [MetricsJSON]
+        var per_fold: [BinaryMetrics]
         var seconds: Double
         var invalid_rows: Int
-
-        func encode(to encoder: Encoder) throws {
-            try metrics.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(folds, forKey: .folds)
-            try c.encode(per_fold, forKey: .per_fold)
-            try c.encode(seconds, forKey: .seconds)
-            try c.encode(invalid_rows, forKey: .invalid_rows)
-        }
-
-        enum Keys: String, CodingKey { case folds, per_fold, seconds, invalid_rows }
     }
 }
