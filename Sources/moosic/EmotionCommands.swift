@@ -113,9 +113,9 @@ struct TrainEmotionCommand: ParsableCommand {
         abstract: "Train the song-emotion network on the happy and sad rows of a CSV.",
         discussion: """
             Rows of genre happy are labelled 1, sad 0; invalid rows are skipped and a track listed \
-            under both genres is left out. 20% of the tracks (grouped, so copies of one song stay \
+            under both genres is left out. About 20% of the tracks (grouped, so copies of one song stay \
             together) are held out and measured; the network trains on the rest with early stopping \
-            on a further 10%. The model is written to --out (default: MOOSIC_MODELS, else the shipped \
+            on about 10% more. The model is written to --out (default: MOOSIC_MODELS, else the shipped \
             Models/song_emotion.json); when that is the model in use, the store's scores are refreshed.
             """
     )
