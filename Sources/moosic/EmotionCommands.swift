@@ -12,7 +12,7 @@ struct EmotionTrainingOptions: ParsableArguments {
     static let defaults = SongEmotionTraining.defaultSettings
 
     @Option(help: "Hidden layer sizes, comma-separated.") var hidden = defaults.hidden.map(String.init).joined(separator: ",")
-    @Option(help: "adam or sgd (with momentum).") var optimizer = defaults.optimizer.rawValue
+    @Option(help: "adam or sgd (with momentum).") var optimizer = defaults.optimizer
     @Option(help: "Learning rate.") var learningRate = defaults.learningRate
     @Option(help: "Momentum of sgd.") var momentum = defaults.momentum
     @Option(help: "L2 penalty on the weights.") var l2 = defaults.l2
@@ -20,20 +20,17 @@ struct EmotionTrainingOptions: ParsableArguments {
     @Option(help: "Most epochs.") var epochs = defaults.maxEpochs
     @Option(help: "Early stopping: epochs without improvement of the held-out loss.") var patience = defaults.patience
     @Option(help: "Seed: equal seeds give equal models.") var seed = defaults.seed
-    @Option(help: "Input features, comma-separated (default: the 9 Moo-Sic features, duration_ms, explicit).")
-    var features = EmotionFeature.standard.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Input features, comma-separated and distinct, of \(EmotionFeature.allCases.map(\.rawValue).joined(separator: ", ")); the default is the 9 Moo-Sic features, duration_ms and explicit.")
+    var features = EmotionFeatureList(EmotionFeature.standard)
 
     func settings() throws -> TrainingSettings {
         let sizes = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw MoosicError.usage("--hidden wants positive sizes like 64,32, got \(hidden)")
         }
-        guard let kind = TrainingSettings.Optimizer(rawValue: optimizer) else {
-            throw MoosicError.usage("--optimizer is adam or sgd, got \(optimizer)")
-        }
         var settings = Self.defaults
         settings.hidden = sizes.map { $0! }
-        settings.optimizer = kind
+        settings.optimizer = optimizer
         settings.learningRate = learningRate
         settings.momentum = momentum
         settings.l2 = l2
@@ -43,28 +40,39 @@ struct EmotionTrainingOptions: ParsableArguments {
         settings.seed = seed
         return settings
     }
-
-    func featureList() throws -> [EmotionFeature] {
-        let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let list = try names.map { name in
-            guard let f = EmotionFeature(rawValue: name) else {
-                throw MoosicError.usage("unknown feature \(name); known: \(EmotionFeature.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return f
-        }
-        guard !list.isEmpty, Set(list).count == list.count else { throw MoosicError.usage("--features must list distinct features") }
-        return list
-    }
 }
 
-/// Metrics as the contract's JSON keys.
-struct MetricsJSON: Encodable {
-    var n: Int
-    var accuracy, precision, recall, f1, auc: Double
-    var confusion: [[Int]]
-    init(_ m: BinaryMetrics) {
-        n = m.n; accuracy = m.accuracy; precision = m.precision; recall = m.recall; f1 = m.f1; auc = m.auc
-        confusion = m.confusion
+extension TrainingSettings.Optimizer: ExpressibleByArgument {}
+
+/// `--features a,b,c`: known features, each once.
+struct EmotionFeatureList: ExpressibleByArgument {
+    var features: [EmotionFeature]
+
+    init(_ features: [EmotionFeature]) {
+        self.features = features
+    }
+
+    init?(argument: String) {
+        let names = argument.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let features = names.compactMap(EmotionFeature.init(rawValue:))
+        guard !features.isEmpty, features.count == names.count, Set(features).count == features.count else { return nil }
+        self.features = features
+    }
+
+    var defaultValueDescription: String { features.map(\.rawValue).joined(separator: ",") }
+
+    static var defaultCompletionKind: CompletionKind { .list(EmotionFeature.allCases.map(\.rawValue)) }
+}
+
+/// A JSON object of the metrics' keys (`BinaryMetrics`'s: n, accuracy, …, confusion) and
+/// `fields`' keys side by side, the layout of the emotion commands' `--json`.
+struct MetricsJSON<Fields: Encodable>: Encodable {
+    var metrics: BinaryMetrics
+    var fields: Fields
+
+    func encode(to encoder: Encoder) throws {
+        try metrics.encode(to: encoder)
+        try fields.encode(to: encoder)
     }
 }
 
@@ -105,9 +113,9 @@ struct TrainEmotionCommand: ParsableCommand {
         abstract: "Train the song-emotion network on the happy and sad rows of a CSV.",
         discussion: """
             Rows of genre happy are labelled 1, sad 0; invalid rows are skipped and a track listed \
-            under both genres is left out. 20% of the tracks (grouped, so copies of one song stay \
+            under both genres is left out. About 20% of the tracks (grouped, so copies of one song stay \
             together) are held out and measured; the network trains on the rest with early stopping \
-            on a further 10%. The model is written to --out (default: MOOSIC_MODELS, else the shipped \
+            on about 10% more. The model is written to --out (default: MOOSIC_MODELS, else the shipped \
             Models/song_emotion.json); when that is the model in use, the store's scores are refreshed.
             """
     )
@@ -120,7 +128,7 @@ struct TrainEmotionCommand: ParsableCommand {
 
     func run() throws {
         let settings = try training.settings()
-        let features = try training.featureList()
+        let features = training.features.features
         let (contents, dataset) = try EmotionIO.readEmotionData(data, features: features, quiet: json)
         let result = try SongEmotionTraining.train(dataset, features: features, settings: settings)
         let environment = MoosicEnvironment.resolve()
@@ -131,11 +139,11 @@ struct TrainEmotionCommand: ParsableCommand {
         }
         let refresh = try SongEmotion.refreshCatalog(environment, afterWriting: url)
         if json {
-            try Output.printJSON(TrainJSON(metrics: MetricsJSON(result.validation), seconds: result.seconds,
+            try Output.printJSON(MetricsJSON(metrics: result.validation, fields: TrainJSON(seconds: result.seconds,
                                            epochs: result.report.epochs, best_epoch: result.report.bestEpoch,
                                            training_rows: result.trainingRows, invalid_rows: contents.invalidRows,
                                            conflicting_tracks: dataset.conflictingTracks, model: url.path,
-                                           identity: result.model.identity, catalog_scored: refresh?.scored))
+                                           identity: result.model.identity, catalog_scored: refresh?.scored)))
             return
         }
         print(String(format: "trained on %d tracks in %.3f s (%d epochs, best %d)", result.trainingRows, result.seconds,
@@ -148,29 +156,10 @@ struct TrainEmotionCommand: ParsableCommand {
     }
 
     struct TrainJSON: Encodable {
-        var metrics: MetricsJSON
         var seconds: Double
         var epochs, best_epoch, training_rows, invalid_rows, conflicting_tracks: Int
         var model, identity: String
         var catalog_scored: Int?
-
-        func encode(to encoder: Encoder) throws {
-            try metrics.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(seconds, forKey: .seconds)
-            try c.encode(epochs, forKey: .epochs)
-            try c.encode(best_epoch, forKey: .best_epoch)
-            try c.encode(training_rows, forKey: .training_rows)
-            try c.encode(invalid_rows, forKey: .invalid_rows)
-            try c.encode(conflicting_tracks, forKey: .conflicting_tracks)
-            try c.encode(model, forKey: .model)
-            try c.encode(identity, forKey: .identity)
-            try c.encodeIfPresent(catalog_scored, forKey: .catalog_scored)
-        }
-
-        enum Keys: String, CodingKey {
-            case seconds, epochs, best_epoch, training_rows, invalid_rows, conflicting_tracks, model, identity, catalog_scored
-        }
     }
 }
 
@@ -208,8 +197,8 @@ struct EvalEmotionCommand: ParsableCommand {
         let metrics = SongEmotionTraining.evaluate(loaded, dataset.data)
         let genres = byGenre ? SongEmotionTraining.genreMeans(loaded, rows: contents.rows) : nil
         if json {
-            try Output.printJSON(EvalJSON(metrics: MetricsJSON(metrics), invalid_rows: contents.invalidRows,
-                                          model: loaded.identity, genres: genres))
+            try Output.printJSON(MetricsJSON(metrics: metrics, fields: EvalJSON(invalid_rows: contents.invalidRows,
+                                                                                model: loaded.identity, genres: genres)))
             return
         }
         print("\(loaded.identity): " + EmotionIO.describe(metrics))
@@ -217,13 +206,13 @@ struct EvalEmotionCommand: ParsableCommand {
     }
 
     func crossValidate(k: Int) throws {
-        let features = try training.featureList()
+        let features = training.features.features
         let (contents, dataset) = try EmotionIO.readEmotionData(data, features: features, quiet: json)
         let result = try SongEmotionTraining.crossValidate(dataset, features: features, settings: try training.settings(), k: k)
         if let splitOut { try EmotionIO.writeSplit(splitOut, ids: dataset.trackIDs, sets: result.foldOfRow.map(String.init)) }
         if json {
-            try Output.printJSON(CVJSON(metrics: MetricsJSON(result.mean), folds: k, per_fold: result.folds.map(MetricsJSON.init),
-                                        seconds: result.seconds, invalid_rows: contents.invalidRows))
+            try Output.printJSON(MetricsJSON(metrics: result.mean, fields: CVJSON(folds: k, per_fold: result.folds,
+                                                                              seconds: result.seconds, invalid_rows: contents.invalidRows)))
             return
         }
         for (i, fold) in result.folds.enumerated() { print("fold \(i + 1): " + EmotionIO.describe(fold)) }
@@ -239,38 +228,15 @@ struct EvalEmotionCommand: ParsableCommand {
     }
 
     struct EvalJSON: Encodable {
-        var metrics: MetricsJSON
         var invalid_rows: Int
         var model: String
         var genres: [SongEmotionTraining.GenreScore]?
-
-        func encode(to encoder: Encoder) throws {
-            try metrics.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(invalid_rows, forKey: .invalid_rows)
-            try c.encode(model, forKey: .model)
-            try c.encodeIfPresent(genres, forKey: .genres)
-        }
-
-        enum Keys: String, CodingKey { case invalid_rows, model, genres }
     }
 
     struct CVJSON: Encodable {
-        var metrics: MetricsJSON
         var folds: Int
-        var per_fold: [MetricsJSON]
+        var per_fold: [BinaryMetrics]
         var seconds: Double
         var invalid_rows: Int
-
-        func encode(to encoder: Encoder) throws {
-            try metrics.encode(to: encoder)
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(folds, forKey: .folds)
-            try c.encode(per_fold, forKey: .per_fold)
-            try c.encode(seconds, forKey: .seconds)
-            try c.encode(invalid_rows, forKey: .invalid_rows)
-        }
-
-        enum Keys: String, CodingKey { case folds, per_fold, seconds, invalid_rows }
     }
 }

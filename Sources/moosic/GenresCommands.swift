@@ -54,11 +54,11 @@ struct TrainGenresCommand: ParsableCommand {
 
         if let cv {
             let results = try GenreTraining.crossValidate(all, folds: cv, settings: settings)
-            let mean = { (f: (GenreMetrics) -> Double) in results.map { f($0.evaluation.metrics) }.reduce(0, +) / Double(results.count) }
+            let folds = results.map(\.evaluation.metrics)
+            let mean = GenreMetrics.mean(folds)
             let report = CrossValidationJSON(
-                n: results.reduce(0) { $0 + $1.evaluation.metrics.n }, accuracy: mean(\.accuracy),
-                macro_f1: mean(\.macroF1), top5: mean(\.top5), seconds: results.reduce(0) { $0 + $1.trainingSeconds },
-                folds: results.map(\.evaluation.metrics), invalid_rows: invalid)
+                n: mean.n, accuracy: mean.accuracy, macro_f1: mean.macroF1, top5: mean.top5,
+                seconds: results.reduce(0) { $0 + $1.trainingSeconds }, folds: folds, invalid_rows: invalid)
             if json { try Output.printJSON(report); return }
             for (k, r) in results.enumerated() {
                 let m = r.evaluation.metrics

@@ -83,6 +83,29 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: models.appendingPathComponent("song_emotion.json").path))
     }
 
+    @Test func anUnknownOptimizerOrFeatureIsAUsageError() throws {
+        let optimizer = try cli.run(["train", "emotion", "--data", "Fixtures/catalog.csv", "--optimizer", "rmsprop"],
+                                    environment: environment)
+        #expect(optimizer.status == 64)
+        #expect(optimizer.stderr == "moosic: error: The value 'rmsprop' is invalid for '--optimizer <optimizer>'. Please provide one of 'sgd' and 'adam'. (see `moosic --help`)\n")
+        for list in ["danceability,colour", "energy,energy", ","] {
+            let features = try cli.run(["eval", "emotion", "--data", "Fixtures/catalog.csv", "--cv", "3", "--features", list],
+                                       environment: environment)
+            #expect(features.status == 64)
+            #expect(features.stderr == "moosic: error: The value '\(list)' is invalid for '--features <features>' (see `moosic --help`)\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: models.appendingPathComponent("song_emotion.json").path))
+    }
+
+    @Test func sgdAndAChosenFeatureListTrain() throws {
+        let trained = try cli.run(["train", "emotion", "--data", "Fixtures/catalog.csv", "--optimizer", "sgd",
+                                   "--features", "energy, loudness,acousticness"] + quick, environment: environment)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let model = try SongEmotionModel.load(from: models.appendingPathComponent("song_emotion.json"))
+        #expect(model.features == [.energy, .loudness, .acousticness])
+        #expect(model.settings.optimizer == .sgd && model.settings.hidden == [8])
+    }
+
     @Test func crossValidationGivesTheContractKeysAndFolds() throws {
         let result = try cli.run(["eval", "emotion", "--data", "Fixtures/catalog.csv", "--cv", "3"] + quick,
                                  environment: environment)

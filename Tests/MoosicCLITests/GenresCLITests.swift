@@ -47,6 +47,24 @@ import Testing
         #expect(human.stdout.contains("accuracy"))
     }
 
+    @Test func crossValidationReportsTheFoldMeans() throws {
+        struct Report: Decodable {
+            var n: Int
+            var accuracy, macro_f1, top5: Double
+            var folds: [Metrics]
+            var invalid_rows: Int
+        }
+        let result = try cli.run(["train", "genres", "--data", "Fixtures/catalog.csv", "--genres", "rock,classical,edm",
+                                  "--trees", "8", "--cv", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        #expect(report.folds.count == 3)
+        #expect(report.n == report.folds.map(\.n).reduce(0, +))
+        #expect(abs(report.accuracy - report.folds.map(\.accuracy).reduce(0, +) / 3) < 1e-12)
+        #expect(abs(report.macro_f1 - report.folds.map(\.macro_f1).reduce(0, +) / 3) < 1e-12)
+        #expect(report.top5 == 1 && report.accuracy > 0.6)
+    }
+
     @Test func badModelsAndOptionsGiveTheContractsExitCodes() throws {
         let notAModel = home.appendingPathComponent("x.rf")
         try Data("hello".utf8).write(to: notAModel)

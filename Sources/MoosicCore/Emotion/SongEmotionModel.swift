@@ -1,13 +1,6 @@
 import Foundation
 import MoosicML
 
-/// Gives a song its emotion score: P(happy) in [0, 1].
-public protocol SongEmotionScoring: Sendable {
-    /// Names the model, so that stored scores can be recognised as its own (or as stale).
-    var identity: String { get }
-    func emotion(of track: CatalogTrack) -> Double
-}
-
 /// An input of the song-emotion model. The raw values are the catalog's (and the store's
 /// `track` columns of the same name).
 public enum EmotionFeature: String, Sendable, Codable, CaseIterable {
@@ -46,7 +39,7 @@ public enum EmotionFeature: String, Sendable, Codable, CaseIterable {
 
 /// The song-emotion model: a min-max scaler fitted on the training rows and a dense network
 /// whose sigmoid output is P(happy). Saved as a small JSON file with a kind and version header.
-public struct SongEmotionModel: SongEmotionScoring, Equatable {
+public struct SongEmotionModel: Sendable, Equatable {
     public static let kind = "moosic.song-emotion-mlp"
     public static let version = 1
     public static let fileName = "song_emotion.json"
@@ -73,23 +66,11 @@ public struct SongEmotionModel: SongEmotionScoring, Equatable {
 
     /// "song_emotion/v1/<FNV-1a 64 of the weights, scaler and features>": equal models, equal identities.
     public var identity: String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for b in bytes {
-                hash ^= UInt64(b)
-                hash = hash &* 0x0000_0100_0000_01B3
-            }
-        }
-        mix(features.map(\.rawValue).joined(separator: ",").utf8)
-        for v in scaler.minimum + scaler.maximum + network.parameters {
-            withUnsafeBytes(of: v.bitPattern.littleEndian) { mix($0) }
-        }
-        for s in network.sizes { withUnsafeBytes(of: Int64(s).littleEndian) { mix($0) } }
-        return "song_emotion/v\(Self.version)/" + String(hash, radix: 16)
-    }
-
-    public func emotion(of track: CatalogTrack) -> Double {
-        Double(scores(features.map { $0.value(of: track) })[0])
+        var hash = FNV1a()
+        hash.combine(features.map(\.rawValue).joined(separator: ",").utf8)
+        for v in scaler.minimum + scaler.maximum + network.parameters { hash.combine(littleEndian: v.bitPattern) }
+        for s in network.sizes { hash.combine(littleEndian: Int64(s)) }
+        return "song_emotion/v\(Self.version)/" + String(hash.value, radix: 16)
     }
 
     /// P(happy) for every row of `raw` (unscaled feature values in `features` order, row-major).

@@ -8,10 +8,10 @@ public struct EmotionDataset: Sendable {
     public static let sadGenre = "sad"
 
     public var trackIDs: [String]
-    public var data: LabelledData
-    /// Rows that share their features (the same recording under several ids) share a group, so
-    /// no split puts one copy in training and another in validation.
-    public var groups: [Int]
+    /// The rows, each track's features and label; tracks that share their features (the same
+    /// recording under several ids) share a group, so no split puts one copy in training and
+    /// another in validation.
+    public var data: Dataset
     /// Track ids found under both `happy` and `sad`: left out, their label is unknowable.
     public var conflictingTracks: Int
     /// Further rows of an id already taken (the same track listed twice under one genre).
@@ -44,19 +44,24 @@ public struct EmotionDataset: Sendable {
         var groupOf: [[Float]: Int] = [:]
         let columns = features.count
         let values = SongEmotionModel.featureRows(tracks, features: features)
-        groups = tracks.indices.map { i in
+        let groups = tracks.indices.map { i in
             let key = Array(values[(i * columns)..<((i + 1) * columns)])
             if let g = groupOf[key] { return g }
             groupOf[key] = groupOf.count
             return groupOf.count - 1
         }
         trackIDs = kept
-        data = LabelledData(features: values, labels: kept.map { label[$0]! }, columns: columns)
+        data = Dataset(features: values, labels: kept.map { label[$0]! }, columns: columns, groups: groups)
         conflictingTracks = conflicted.count
         duplicateRows = duplicates
     }
 
     public var count: Int { trackIDs.count }
+
+    /// The fold (0..<folds) of every row, by group (`CrossValidation`'s scheme).
+    public func folds(_ folds: Int, seed: UInt64) -> [Int] {
+        CrossValidation.folds(groups: data.groups ?? Array(0..<count), folds: folds, seed: seed)
+    }
 }
 
 /// What `SongEmotionTraining.train` produced.
@@ -87,7 +92,7 @@ public enum SongEmotionTraining {
                                                          momentum: 0.9, l2: 1e-4, batchSize: 32, maxEpochs: 400,
                                                          patience: 20, tolerance: 1e-4, validationFraction: 0.1, seed: 42)
 
-    /// Holds out `validationShare` of the rows (grouped, class-balanced, from the seed), fits the
+    /// Holds out about `validationShare` of the rows (fold 0 of `CrossValidation`'s, by group), fits the
     /// scaler and the network on the rest and measures the model on the held-out rows.
     public static func train(_ dataset: EmotionDataset, features: [EmotionFeature], settings: TrainingSettings,
                              validationShare: Double = 0.2) throws -> EmotionTrainingResult {
@@ -95,7 +100,7 @@ public enum SongEmotionTraining {
             throw MoosicError.invalidData("training needs rows of both genres \(EmotionDataset.happyGenre) and \(EmotionDataset.sadGenre) (at least 10 in all), found \(dataset.count)")
         }
         let k = max(2, Int((1 / validationShare).rounded()))
-        let folds = CrossValidation.folds(labels: dataset.data.labels, groups: dataset.groups, k: k, seed: settings.seed)
+        let folds = dataset.folds(k, seed: settings.seed)
         let isValidation = folds.map { $0 == 0 }
         let start = Date()
         let (model, report) = try fit(dataset, rows: folds.indices.filter { !isValidation[$0] }, features: features, settings: settings)
@@ -112,7 +117,7 @@ public enum SongEmotionTraining {
                                      settings: TrainingSettings, k: Int) throws -> EmotionCrossValidation {
         guard k >= 2, dataset.count >= 2 * k else { throw MoosicError.usage("cross-validation needs k ≥ 2 and at least 2k rows") }
         let start = Date()
-        let foldOfRow = CrossValidation.folds(labels: dataset.data.labels, groups: dataset.groups, k: k, seed: settings.seed)
+        let foldOfRow = dataset.folds(k, seed: settings.seed)
         var results: [BinaryMetrics] = []
         for fold in 0..<k {
             let (model, _) = try fit(dataset, rows: foldOfRow.indices.filter { foldOfRow[$0] != fold },
@@ -128,13 +133,12 @@ public enum SongEmotionTraining {
         var train = dataset.data.subset(rows)
         let scaler = try MinMaxScaler(fitting: train.features, columns: train.columns)
         scaler.transform(&train.features)
-        let (network, report) = try NetworkTrainer.train(train, classes: 2, settings: settings,
-                                                         groups: rows.map { dataset.groups[$0] })
+        let (network, report) = try NetworkTrainer.train(train, classes: 2, settings: settings)
         return (try SongEmotionModel(features: features, scaler: scaler, network: network, settings: settings), report)
     }
 
     /// The model's metrics on labelled rows (unscaled features in the model's feature order).
-    public static func evaluate(_ model: SongEmotionModel, _ data: LabelledData) -> BinaryMetrics {
+    public static func evaluate(_ model: SongEmotionModel, _ data: Dataset) -> BinaryMetrics {
         BinaryMetrics(labels: data.labels, scores: model.scores(data.features).map(Double.init))
     }
 

@@ -20,117 +20,59 @@ public enum GenreFeatures {
 /// Catalog rows as labelled examples: one example per (track, genre) row. A track listed under
 /// several genres (14,937 ids in the full dataset) gives one example per genre, with the same
 /// features: the forest then learns that those features mean each of those genres with some
-/// probability, which is what the profile averages. Splits are by track id, so a track's rows are
-/// all on one side.
+/// probability, which is what the profile averages. A track's rows form one group, so splits
+/// (by track id) keep them on one side and the out-of-bag score counts them as one.
 public struct GenreData: Sendable {
-    public var trackIDs: [String]
-    public var genres: [String]
-    public var features: [Float]
+    /// The genres of the rows, sorted: the names `rows.labels` index.
+    public private(set) var genres: [String]
+    public private(set) var trackIDs: [String]
+    /// Features by `GenreFeatures.vector`, the genre's index in `genres`, a group per track id.
+    public private(set) var rows: Dataset
 
     public var count: Int { trackIDs.count }
 
     /// The rows whose genre is in `genres` (all rows when nil).
-    public init(rows: [CatalogRow], genres: Set<String>? = nil) {
-        trackIDs = []
-        self.genres = []
-        features = []
-        for row in rows where genres?.contains(row.genre) ?? true {
-            trackIDs.append(row.track.id)
-            self.genres.append(row.genre)
-            features.append(contentsOf: GenreFeatures.vector(row.track.features))
+    public init(rows catalog: [CatalogRow], genres wanted: Set<String>? = nil) {
+        let kept = catalog.filter { wanted?.contains($0.genre) ?? true }
+        genres = Array(Set(kept.map(\.genre))).sorted()
+        let index = Dictionary(uniqueKeysWithValues: genres.enumerated().map { ($1, $0) })
+        var trackNumber: [String: Int] = [:]
+        let groups = kept.map { row in
+            trackNumber[row.track.id] ?? { trackNumber[row.track.id] = trackNumber.count; return trackNumber.count - 1 }()
         }
+        trackIDs = kept.map(\.track.id)
+        rows = Dataset(features: kept.flatMap { GenreFeatures.vector($0.track.features) }, labels: kept.map { index[$0.genre]! },
+                       columns: GenreFeatures.names.count, groups: groups)
     }
 
-    init(trackIDs: [String], genres: [String], features: [Float]) {
-        self.trackIDs = trackIDs
-        self.genres = genres
-        self.features = features
-    }
+    /// The genre of row `i`.
+    public func genre(ofRow i: Int) -> String { genres[rows.labels[i]] }
 
-    public var distinctGenres: [String] { Array(Set(genres)).sorted() }
+    /// The genres that rows have (after `subset`, perhaps fewer than `genres`), sorted.
+    public var distinctGenres: [String] { Set(rows.labels).sorted().map { genres[$0] } }
 
     public func subset(_ keep: (Int) -> Bool) -> GenreData {
-        let d = GenreFeatures.names.count
-        var out = GenreData(trackIDs: [], genres: [], features: [])
-        for i in 0..<count where keep(i) {
-            out.trackIDs.append(trackIDs[i])
-            out.genres.append(genres[i])
-            out.features.append(contentsOf: features[i * d..<(i + 1) * d])
-        }
+        let indices = (0..<count).filter(keep)
+        var out = self
+        out.trackIDs = indices.map { trackIDs[$0] }
+        out.rows = rows.subset(indices)
         return out
     }
 
-    /// The fold (0..<folds) of a track id: a hash of the id, so a track's rows share a fold and the
-    /// split does not depend on the file's order.
-    public static func fold(of trackID: String, folds: Int, seed: UInt64) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
-        for byte in trackID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return Int(SeededRandom.mix(hash) % UInt64(folds))
+    /// The fold (0..<folds) of every row, by track id (`CrossValidation`'s scheme), so a track's
+    /// rows share a fold and the split does not depend on the file's order.
+    public func folds(_ folds: Int, seed: UInt64) -> [Int] {
+        trackIDs.map { CrossValidation.fold(of: $0.utf8, folds: folds, seed: seed) }
     }
 
-    /// Training data over `classes` (sorted genre names); rows of other genres are left out.
-    public func classification(classes: [String]) -> ClassificationData {
+    /// Training data over `classes` (sorted genre names): labels index `classes`; rows of other
+    /// genres are left out.
+    public func classification(classes: [String]) -> Dataset {
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        let known = subset { index[genres[$0]] != nil }
-        var trackNumber: [String: Int] = [:]
-        let groups = known.trackIDs.map { id in
-            trackNumber[id] ?? { trackNumber[id] = trackNumber.count; return trackNumber.count - 1 }()
-        }
-        return ClassificationData(features: known.features, labels: known.genres.map { index[$0]! },
-                                  featureCount: GenreFeatures.names.count, classes: classes,
-                                  featureNames: GenreFeatures.names, groups: groups)
-    }
-}
-
-/// How well a genre model labels held-out rows.
-public struct GenreMetrics: Sendable, Equatable, Codable {
-    public var n: Int
-    public var accuracy: Double
-    /// Mean F1 over the genres that occur among the true or the predicted labels.
-    public var macroF1: Double
-    /// Share of rows whose genre is among the model's 5 most probable.
-    public var top5: Double
-
-    enum CodingKeys: String, CodingKey {
-        case n, accuracy, top5
-        case macroF1 = "macro_f1"
-    }
-
-    public init(n: Int, accuracy: Double, macroF1: Double, top5: Double) {
-        self.n = n
-        self.accuracy = accuracy
-        self.macroF1 = macroF1
-        self.top5 = top5
-    }
-
-    /// Metrics from row-major probabilities (`labels.count × classCount`).
-    public init(probabilities: [Double], labels: [Int], classCount c: Int) {
-        let n = labels.count
-        var correct = 0, inTop5 = 0
-        var truePositive = [Int](repeating: 0, count: c)
-        var predicted = [Int](repeating: 0, count: c)
-        var actual = [Int](repeating: 0, count: c)
-        probabilities.withUnsafeBufferPointer { p in
-            for i in 0..<n {
-                let row = UnsafeBufferPointer(rebasing: p[i * c..<(i + 1) * c])
-                let guess = argmax(row)
-                let label = labels[i]
-                predicted[guess] += 1
-                actual[label] += 1
-                if guess == label { correct += 1; truePositive[label] += 1 }
-                // Rank of the true class: classes more probable than it (ties to the lower index).
-                var above = 0
-                for k in 0..<c where row[k] > row[label] || (row[k] == row[label] && k < label) { above += 1 }
-                if above < 5 { inTop5 += 1 }
-            }
-        }
-        var f1Sum = 0.0, f1Classes = 0
-        for k in 0..<c where predicted[k] + actual[k] > 0 {
-            f1Sum += 2 * Double(truePositive[k]) / Double(predicted[k] + actual[k])
-            f1Classes += 1
-        }
-        self.init(n: n, accuracy: n == 0 ? 0 : Double(correct) / Double(n),
-                  macroF1: f1Classes == 0 ? 0 : f1Sum / Double(f1Classes),
-                  top5: n == 0 ? 0 : Double(inTop5) / Double(n))
+        let classOfGenre = genres.map { index[$0] }
+        let known = rows.labels.indices.filter { classOfGenre[rows.labels[$0]] != nil }
+        var data = rows.subset(known)
+        data.labels = data.labels.map { classOfGenre[$0]! }
+        return data
     }
 }

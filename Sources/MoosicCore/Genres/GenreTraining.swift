@@ -29,14 +29,12 @@ public enum GenreTraining {
     }
 
     public static func evaluate(_ model: RandomForest, on data: GenreData) -> Evaluation {
-        let index = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, $0) })
-        let known = data.subset { index[data.genres[$0]] != nil }
+        let known = data.classification(classes: model.classes)
         let start = DispatchTime.now()
         let probabilities = model.probabilities(rows: known.features)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        let metrics = GenreMetrics(probabilities: probabilities, labels: known.genres.map { index[$0]! },
-                                   classCount: model.classes.count)
-        return Evaluation(metrics: metrics, skippedRows: data.count - known.count, predictSeconds: seconds)
+        let metrics = GenreMetrics(probabilities: probabilities, labels: known.labels, classCount: model.classes.count)
+        return Evaluation(metrics: metrics, skippedRows: data.count - known.rows, predictSeconds: seconds)
     }
 
     public struct Result: Sendable {
@@ -46,12 +44,18 @@ public enum GenreTraining {
         public var trainingSeconds: Double
     }
 
+    /// A forest over the genres `data` has.
+    public static func train(_ data: GenreData, settings: RandomForestSettings) throws -> RandomForest {
+        let classes = data.distinctGenres
+        return try RandomForest.train(data.classification(classes: classes), classes: classes,
+                                      featureNames: GenreFeatures.names, settings: settings)
+    }
+
     /// Trains on `training` over its genres and evaluates on `validation`.
     public static func trainAndEvaluate(training: GenreData, validation: GenreData,
                                         settings: RandomForestSettings) throws -> Result {
-        let classes = training.distinctGenres
         let start = DispatchTime.now()
-        let model = try RandomForest.train(training.classification(classes: classes), settings: settings)
+        let model = try train(training, settings: settings)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return Result(model: model, evaluation: evaluate(model, on: validation), trainingRows: training.count,
                       trainingSeconds: seconds)
@@ -59,14 +63,14 @@ public enum GenreTraining {
 
     /// The 90/10 split by track id (fold 0 of 10 is the validation part).
     public static func holdOut(_ data: GenreData, seed: UInt64) -> (training: GenreData, validation: GenreData) {
-        let folds = (0..<data.count).map { GenreData.fold(of: data.trackIDs[$0], folds: 10, seed: seed) }
+        let folds = data.folds(10, seed: seed)
         return (data.subset { folds[$0] != 0 }, data.subset { folds[$0] == 0 })
     }
 
     /// k-fold cross-validation by track id: one result per fold.
     public static func crossValidate(_ data: GenreData, folds: Int, settings: RandomForestSettings) throws -> [Result] {
         guard folds >= 2 else { throw MoosicError.usage("cross-validation needs at least 2 folds") }
-        let fold = (0..<data.count).map { GenreData.fold(of: data.trackIDs[$0], folds: folds, seed: settings.seed) }
+        let fold = data.folds(folds, seed: settings.seed)
         return try (0..<folds).map { k in
             try trainAndEvaluate(training: data.subset { fold[$0] != k }, validation: data.subset { fold[$0] == k },
                                  settings: settings)

@@ -228,12 +228,7 @@ public enum Ranker {
     /// A value in [0, 1) from the seed and a track id (FNV-1a, then a SplitMix64 finaliser):
     /// stable across runs and platforms, unlike Swift's randomly seeded Hasher.
     static func unitHash(seed: UInt64, id: String) -> Double {
-        var h: UInt64 = 0xcbf29ce484222325 ^ seed
-        for byte in id.utf8 { h = (h ^ UInt64(byte)) &* 0x100000001b3 }
-        h = (h ^ (h >> 30)) &* 0xbf58476d1ce4e5b9
-        h = (h ^ (h >> 27)) &* 0x94d049bb133111eb
-        h ^= h >> 31
-        return Double(h >> 11) / Double(1 << 53)
+        Double(SplitMix64.mix(FNV1a.hash(id.utf8, seed: seed)) >> 11) / Double(1 << 53)
     }
 
     static func emotionWord(_ emotion: Double) -> String {

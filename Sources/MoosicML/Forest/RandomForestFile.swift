@@ -19,7 +19,6 @@ import Foundation
 extension RandomForest {
     static let magic = Array("MOOSICRF".utf8)
     public static let formatVersion: UInt32 = 1
-    private static let pureLeaf = DecisionTree.pureLeaf
 
     public func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -41,134 +40,151 @@ extension RandomForest {
         w.u64((oobScore ?? .nan).bitPattern)
         for v in featureImportances { w.u64(v.bitPattern) }
         w.u32(UInt32(trees.count))
-        let wide = classes.count > 256
-        for tree in trees {
-            w.u32(UInt32(tree.nodeCount))
-            var stack = [0]
-            while let node = stack.popLast() {
-                let current = tree.nodes[node]
-                if current.feature == DecisionTree.pureLeaf {
-                    w.bytes.append(Self.pureLeaf)
-                    w.small(Int(current.bin), wide: wide)
-                } else if current.isLeaf {
-                    w.bytes.append(DecisionTree.leaf)
-                    let start = Int(current.child)
-                    w.u16(current.bin)
-                    for entry in tree.leafEntries[start..<start + Int(current.bin)] {
-                        w.small(Int(entry.classIndex), wide: wide)
-                        w.bytes.append(entry.share)
-                    }
-                } else {
-                    w.bytes.append(current.feature)
-                    w.u16(current.bin)
-                    let left = Int(current.child)
-                    stack.append(left + 1)
-                    stack.append(left)
-                }
-            }
-        }
-        w.u64(fnv1a(w.bytes[...]))
+        for tree in trees { w.tree(tree, wideClasses: classes.count > 256) }
+        w.u64(FNV1a.hash(w.bytes))
         return w.bytes
     }
 
     public init(encoded bytes: [UInt8], name: String) throws {
-        func corrupt(_ what: String) -> MLError {
-            MLError.invalidData("\(name) is a corrupt genre model (\(what)); train it again with `moosic train genres`")
-        }
         guard bytes.count >= 12, Array(bytes[0..<8]) == Self.magic else {
             throw MLError.invalidData("\(name) is not a moosic genre model (no MOOSICRF header)")
         }
-        var r = ByteReader(bytes: bytes, position: 8)
+        var r = ByteReader(bytes: bytes, position: 8, name: name)
         let version = try r.u32()
         guard version == Self.formatVersion else {
             throw MLError.invalidData("\(name) is a genre model of format version \(version); this moosic reads version \(Self.formatVersion): train it again")
         }
-        guard bytes.count >= 20 else { throw corrupt("truncated") }
-        var checksum = ByteReader(bytes: bytes, position: bytes.count - 8)
-        guard try checksum.u64() == fnv1a(bytes[0..<(bytes.count - 8)]) else { throw corrupt("checksum mismatch") }
+        guard bytes.count >= 20 else { throw r.corrupt("truncated") }
+        var checksum = ByteReader(bytes: bytes, position: bytes.count - 8, name: name)
+        guard try checksum.u64() == FNV1a.hash(bytes[0..<(bytes.count - 8)]) else { throw r.corrupt("checksum mismatch") }
         r.end = bytes.count - 8
         do {
-            let classCount = Int(try r.u32())
-            guard classCount > 0, classCount <= Int(UInt16.max) else { throw corrupt("bad class count") }
-            var classes: [String] = []
-            for _ in 0..<classCount { classes.append(try r.string()) }
-            let featureCount = Int(try r.u32())
-            guard featureCount > 0, featureCount < Int(Self.pureLeaf) else { throw corrupt("bad feature count") }
-            var featureNames: [String] = []
-            for _ in 0..<featureCount { featureNames.append(try r.string()) }
-            var edges: [[Float]] = []
-            for _ in 0..<featureCount {
-                let count = Int(try r.u16())
-                guard count < FeatureBinning.maximumBins else { throw corrupt("too many bins") }
-                var e: [Float] = []
-                for _ in 0..<count { e.append(Float(bitPattern: try r.u32())) }
-                edges.append(e)
-            }
-            var settings = RandomForestSettings()
-            settings.trees = Int(try r.u32())
-            let depth = Int32(bitPattern: try r.u32())
-            settings.maxDepth = depth < 0 ? nil : Int(depth)
-            settings.minSamplesLeaf = Int(try r.u32())
-            let maxFeatures = Int32(bitPattern: try r.u32())
-            settings.maxFeatures = maxFeatures < 0 ? nil : Int(maxFeatures)
-            settings.seed = try r.u64()
+            let (classes, featureNames, edges) = try r.vocabulary()
+            let settings = try r.settings()
             let oob = Double(bitPattern: try r.u64())
             var importances: [Double] = []
-            for _ in 0..<featureCount { importances.append(Double(bitPattern: try r.u64())) }
+            for _ in featureNames { importances.append(Double(bitPattern: try r.u64())) }
             let treeCount = Int(try r.u32())
-            guard treeCount > 0 else { throw corrupt("no trees") }
-            let wide = classCount > 256
+            guard treeCount > 0 else { throw r.corrupt("no trees") }
             var trees: [DecisionTree] = []
             for _ in 0..<treeCount {
-                let nodeCount = Int(try r.u32())
-                // Every node takes at least 2 bytes: a larger count cannot be real.
-                guard nodeCount > 0, nodeCount <= (r.end - r.position) / 2 + 1 else { throw corrupt("bad node count") }
-                var tree = DecisionTree(nodes: Array(repeating: DecisionTree.Node(feature: 0, bin: 0, child: 0), count: nodeCount),
-                                        leafEntries: [])
-                var allocated = 1
-                var stack = [0]
-                while let node = stack.popLast() {
-                    let tag = try r.u8()
-                    if tag == Self.pureLeaf {
-                        let k = try r.small(wide: wide)
-                        guard k < classCount else { throw corrupt("class out of range") }
-                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.pureLeaf, bin: UInt16(k), child: 0)
-                    } else if tag == DecisionTree.leaf {
-                        let entries = Int(try r.u16())
-                        guard entries > 1 else { throw corrupt("leaf with \(entries) entries") }
-                        tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: UInt16(entries),
-                                                             child: UInt32(tree.leafEntries.count))
-                        for _ in 0..<entries {
-                            let k = try r.small(wide: wide)
-                            let share = try r.u8()
-                            guard k < classCount, share > 0 else { throw corrupt("bad leaf entry") }
-                            tree.leafEntries.append(DecisionTree.LeafEntry(classIndex: UInt16(k), share: share))
-                        }
-                    } else {
-                        guard Int(tag) < featureCount, allocated + 2 <= nodeCount else { throw corrupt("bad node") }
-                        tree.nodes[node] = DecisionTree.Node(feature: tag, bin: try r.u16(), child: UInt32(allocated))
-                        stack.append(allocated + 1)
-                        stack.append(allocated)
-                        allocated += 2
-                    }
-                }
-                guard allocated == nodeCount else { throw corrupt("node count mismatch") }
-                trees.append(tree)
+                trees.append(try r.tree(classCount: classes.count, featureCount: featureNames.count))
             }
-            guard r.position == r.end else { throw corrupt("trailing bytes") }
+            guard r.position == r.end else { throw r.corrupt("trailing bytes") }
             self.init(classes: classes, featureNames: featureNames, binning: FeatureBinning(edges: edges),
                       trees: trees, featureImportances: importances, oobScore: oob.isNaN ? nil : oob,
                       settings: settings)
         } catch ByteReader.Truncated.truncated {
-            throw corrupt("truncated")
+            throw r.corrupt("truncated")
         }
     }
 }
 
-private func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01B3 }
-    return hash
+extension ByteWriter {
+    /// A tree's node count, then its nodes in preorder.
+    mutating func tree(_ tree: DecisionTree, wideClasses wide: Bool) {
+        u32(UInt32(tree.nodeCount))
+        var stack = [0]
+        while let node = stack.popLast() {
+            let current = tree.nodes[node]
+            if current.feature == DecisionTree.pureLeaf {
+                bytes.append(DecisionTree.pureLeaf)
+                small(Int(current.bin), wide: wide)
+            } else if current.isLeaf {
+                bytes.append(DecisionTree.leaf)
+                let start = Int(current.child)
+                u16(current.bin)
+                for entry in tree.leafEntries[start..<start + Int(current.bin)] {
+                    small(Int(entry.classIndex), wide: wide)
+                    bytes.append(entry.share)
+                }
+            } else {
+                bytes.append(current.feature)
+                u16(current.bin)
+                let left = Int(current.child)
+                stack.append(left + 1)
+                stack.append(left)
+            }
+        }
+    }
+}
+
+extension ByteReader {
+    func corrupt(_ what: String) -> MLError {
+        MLError.invalidData("\(name) is a corrupt genre model (\(what)); train it again with `moosic train genres`")
+    }
+
+    /// The class names, the feature names and each feature's bin edges.
+    mutating func vocabulary() throws -> (classes: [String], features: [String], edges: [[Float]]) {
+        let classCount = Int(try u32())
+        guard classCount > 0, classCount <= Int(UInt16.max) else { throw corrupt("bad class count") }
+        var classes: [String] = []
+        for _ in 0..<classCount { classes.append(try string()) }
+        let featureCount = Int(try u32())
+        guard featureCount > 0, featureCount < Int(DecisionTree.pureLeaf) else { throw corrupt("bad feature count") }
+        var featureNames: [String] = []
+        for _ in 0..<featureCount { featureNames.append(try string()) }
+        var edges: [[Float]] = []
+        for _ in 0..<featureCount {
+            let count = Int(try u16())
+            guard count < FeatureBinning.maximumBins else { throw corrupt("too many bins") }
+            var e: [Float] = []
+            for _ in 0..<count { e.append(Float(bitPattern: try u32())) }
+            edges.append(e)
+        }
+        return (classes, featureNames, edges)
+    }
+
+    mutating func settings() throws -> RandomForestSettings {
+        var settings = RandomForestSettings()
+        settings.trees = Int(try u32())
+        let depth = Int32(bitPattern: try u32())
+        settings.maxDepth = depth < 0 ? nil : Int(depth)
+        settings.minSamplesLeaf = Int(try u32())
+        let maxFeatures = Int32(bitPattern: try u32())
+        settings.maxFeatures = maxFeatures < 0 ? nil : Int(maxFeatures)
+        settings.seed = try u64()
+        return settings
+    }
+
+    /// A tree written by `ByteWriter.tree`: the child links follow from the preorder.
+    mutating func tree(classCount: Int, featureCount: Int) throws -> DecisionTree {
+        let wide = classCount > 256
+        let nodeCount = Int(try u32())
+        // Every node takes at least 2 bytes: a larger count cannot be real.
+        guard nodeCount > 0, nodeCount <= (end - position) / 2 + 1 else { throw corrupt("bad node count") }
+        var tree = DecisionTree(nodes: Array(repeating: DecisionTree.Node(feature: 0, bin: 0, child: 0), count: nodeCount),
+                                leafEntries: [])
+        var allocated = 1
+        var stack = [0]
+        while let node = stack.popLast() {
+            let tag = try u8()
+            if tag == DecisionTree.pureLeaf {
+                let k = try small(wide: wide)
+                guard k < classCount else { throw corrupt("class out of range") }
+                tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.pureLeaf, bin: UInt16(k), child: 0)
+            } else if tag == DecisionTree.leaf {
+                let entries = Int(try u16())
+                guard entries > 1 else { throw corrupt("leaf with \(entries) entries") }
+                tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: UInt16(entries),
+                                                     child: UInt32(tree.leafEntries.count))
+                for _ in 0..<entries {
+                    let k = try small(wide: wide)
+                    let share = try u8()
+                    guard k < classCount, share > 0 else { throw corrupt("bad leaf entry") }
+                    tree.leafEntries.append(DecisionTree.LeafEntry(classIndex: UInt16(k), share: share))
+                }
+            } else {
+                guard Int(tag) < featureCount, allocated + 2 <= nodeCount else { throw corrupt("bad node") }
+                tree.nodes[node] = DecisionTree.Node(feature: tag, bin: try u16(), child: UInt32(allocated))
+                stack.append(allocated + 1)
+                stack.append(allocated)
+                allocated += 2
+            }
+        }
+        guard allocated == nodeCount else { throw corrupt("node count mismatch") }
+        return tree
+    }
 }
 
 private struct ByteWriter {
@@ -191,10 +207,13 @@ private struct ByteReader {
     let bytes: [UInt8]
     var position: Int
     var end: Int
+    /// The file's name, for messages.
+    let name: String
 
-    init(bytes: [UInt8], position: Int) {
+    init(bytes: [UInt8], position: Int, name: String) {
         self.bytes = bytes
         self.position = position
+        self.name = name
         end = bytes.count
     }
 

@@ -59,12 +59,12 @@ public struct DenseNetwork: Sendable, Equatable {
     }
 
     /// Glorot-uniform weights (bound √(6 / (fan-in + fan-out))) and zero biases.
-    public init<G: RandomNumberGenerator>(sizes: [Int], output: Output, using generator: inout G) throws {
+    public init(sizes: [Int], output: Output, using generator: inout SeededRandom) throws {
         try self.init(sizes: sizes, output: output, parameters: [Float](repeating: 0, count: Self.parameterCount(sizes: sizes)))
         for l in 0..<layerCount {
             let bound = (6 / Float(sizes[l] + sizes[l + 1])).squareRoot()
             for i in weightOffsets[l]..<biasOffsets[l] {
-                parameters[i] = Float.random(in: -bound...bound, using: &generator)
+                parameters[i] = generator.symmetric(bound)
             }
         }
     }

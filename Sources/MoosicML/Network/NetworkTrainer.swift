@@ -2,7 +2,7 @@ import Foundation
 
 /// How a `DenseNetwork` is trained.
 public struct TrainingSettings: Sendable, Codable, Equatable {
-    public enum Optimizer: String, Sendable, Codable {
+    public enum Optimizer: String, Sendable, Codable, CaseIterable {
         /// Mini-batch stochastic gradient descent with (heavy-ball) momentum.
         case sgd
         /// Adam (Kingma & Ba 2015) with β₁ 0.9, β₂ 0.999, ε 1e-8.
@@ -60,29 +60,6 @@ public struct TrainingSettings: Sendable, Codable, Equatable {
     }
 }
 
-/// A labelled data set: `rows × columns` features, row-major, and a class index per row.
-public struct LabelledData: Sendable {
-    public var features: [Float]
-    public var labels: [Int]
-    public let columns: Int
-    public var rows: Int { labels.count }
-
-    public init(features: [Float], labels: [Int], columns: Int) {
-        precondition(features.count == labels.count * columns, "features are not rows × columns")
-        self.features = features
-        self.labels = labels
-        self.columns = columns
-    }
-
-    /// The rows at `indices`, in that order.
-    public func subset(_ indices: [Int]) -> LabelledData {
-        var f = [Float]()
-        f.reserveCapacity(indices.count * columns)
-        for i in indices { f.append(contentsOf: features[(i * columns)..<((i + 1) * columns)]) }
-        return LabelledData(features: f, labels: indices.map { labels[$0] }, columns: columns)
-    }
-}
-
 /// What a training run did.
 public struct TrainingReport: Sendable, Equatable {
     public var epochs: Int
@@ -96,21 +73,20 @@ public struct TrainingReport: Sendable, Equatable {
 /// the first epoch: the training loop itself allocates nothing.
 public enum NetworkTrainer {
     /// Trains on `data` (classes 0..<classes; two classes give one sigmoid output). When
-    /// `settings.validationFraction` > 0, that share of `data` is held out for early stopping,
-    /// grouped by `groups` (rows of one group stay together) when given.
-    public static func train(_ data: LabelledData, classes: Int, settings: TrainingSettings,
-                             groups: [Int]? = nil) throws -> (DenseNetwork, TrainingReport) {
+    /// `settings.validationFraction` > 0, about that share of `data` (fold 0 of
+    /// `CrossValidation`'s, by `data.groups` when given, else row by row) is held out for early stopping.
+    public static func train(_ data: Dataset, classes: Int, settings: TrainingSettings) throws -> (DenseNetwork, TrainingReport) {
         try settings.validate()
         guard classes >= 2 else { throw MLError.invalidData("training needs at least two classes") }
         guard data.rows > 0, data.labels.allSatisfy({ (0..<classes).contains($0) }) else {
             throw MLError.invalidData("training needs rows labelled 0..<\(classes)")
         }
-        var generator = SeededGenerator(seed: settings.seed)
+        var generator = SeededRandom(seed: settings.seed)
         var train = data
-        var held: LabelledData?
+        var held: Dataset?
         if settings.validationFraction > 0 {
-            let folds = CrossValidation.folds(labels: data.labels, groups: groups ?? Array(0..<data.rows),
-                                              k: max(2, Int((1 / settings.validationFraction).rounded())),
+            let folds = CrossValidation.folds(groups: data.groups ?? Array(0..<data.rows),
+                                              folds: max(2, Int((1 / settings.validationFraction).rounded())),
                                               seed: settings.seed &+ 1)
             let inHeld = folds.indices.filter { folds[$0] == 0 }
             let inTrain = folds.indices.filter { folds[$0] != 0 }
@@ -131,7 +107,7 @@ public enum NetworkTrainer {
         var evaluation = TrainingState(network: network, batch: 256)
         while epoch < settings.maxEpochs {
             epoch += 1
-            order.shuffle(using: &generator)
+            generator.shuffle(&order)
             var trainingLoss: Float = 0
             var start = 0
             while start < train.rows {
@@ -164,7 +140,7 @@ public enum NetworkTrainer {
 
     /// The mean loss (cross-entropy + l2/2 · Σw²) of `network` on `data` and its gradient with
     /// respect to every parameter (what the finite-difference test checks).
-    static func lossAndGradient(_ network: DenseNetwork, _ data: LabelledData, l2: Float) -> (Float, [Float]) {
+    static func lossAndGradient(_ network: DenseNetwork, _ data: Dataset, l2: Float) -> (Float, [Float]) {
         var state = TrainingState(network: network, batch: data.rows)
         state.gather(data, order: Array(0..<data.rows), from: 0, count: data.rows)
         let loss = state.lossAndGradient(network, rows: data.rows, l2: l2)
@@ -217,7 +193,7 @@ struct TrainingState {
     }
 
     /// Copies rows order[from ..< from + count] of `data` into the batch buffers.
-    mutating func gather(_ data: LabelledData, order: [Int], from: Int, count: Int) {
+    mutating func gather(_ data: Dataset, order: [Int], from: Int, count: Int) {
         data.features.withUnsafeBufferPointer { f in
             for r in 0..<count {
                 let row = order[from + r]
@@ -306,7 +282,7 @@ struct TrainingState {
     }
 
     /// Mean cross-entropy of `network` on all of `data`, `batch` rows at a time.
-    mutating func loss(_ network: DenseNetwork, _ data: LabelledData) -> Float {
+    mutating func loss(_ network: DenseNetwork, _ data: Dataset) -> Float {
         var total: Double = 0
         var start = 0
         let order = Array(0..<data.rows)
@@ -379,19 +355,4 @@ struct OptimizerState {
 /// L2 penalty, and arithmetic on subnormals is many times slower on x86.
 @inline(__always) func flushed(_ x: Float) -> Float {
     abs(x) < Float.leastNormalMagnitude ? 0 : x
-}
-
-/// SplitMix64: a small, fast generator whose sequence depends only on its seed, on every platform.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

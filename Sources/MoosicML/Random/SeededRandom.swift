@@ -1,25 +1,15 @@
-/// A small, fast generator whose stream is fixed by its seed (xoshiro256**, seeded through
-/// SplitMix64). The random forest derives one per tree from (seed, tree index), so the trees do
-/// not depend on which thread builds them or in which order.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+/// moosic's one random number generator: xoshiro256** (Blackman & Vigna), seeded through
+/// SplitMix64. Its stream, and every algorithm below that draws from it, is fixed by this file
+/// alone (the standard library's `shuffle`, `random(in:)` and `Float.random` may change between
+/// releases), so a seed names the same forest and the same network on every platform and toolchain.
+/// The random forest derives one generator per tree from (seed, tree index), so the trees do not
+/// depend on which thread builds them or in which order.
+public struct SeededRandom: Sendable {
     private var s0, s1, s2, s3: UInt64
 
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var x = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
-        s0 = Self.splitMix(&x); s1 = Self.splitMix(&x); s2 = Self.splitMix(&x); s3 = Self.splitMix(&x)
-    }
-
-    static func splitMix(_ x: inout UInt64) -> UInt64 {
-        x &+= 0x9E37_79B9_7F4A_7C15
-        return mix(x)
-    }
-
-    /// SplitMix64's finaliser: a good 64-bit bit mixer.
-    package static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var seeder = SplitMix64(state: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        s0 = seeder.next(); s1 = seeder.next(); s2 = seeder.next(); s3 = seeder.next()
     }
 
     public mutating func next() -> UInt64 {
@@ -31,9 +21,29 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return result
     }
 
-    /// A uniform integer in 0..<bound (Lemire's multiply-shift; the tiny bias is irrelevant here,
-    /// and unlike the standard library's `random(in:)` the algorithm is fixed, so streams stay stable).
+    /// A uniform integer in 0..<bound (Lemire's multiply-shift; the tiny bias is irrelevant here).
     public mutating func below(_ bound: Int) -> Int {
-        Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
+        precondition(bound > 0, "an empty range")
+        return Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
+    }
+
+    /// A uniform float in [0, 1): the top 24 bits of one draw, so every value is a multiple of 2⁻²⁴.
+    public mutating func unitFloat() -> Float {
+        Float(next() >> 40) * 0x1p-24
+    }
+
+    /// A uniform float in [-bound, bound).
+    public mutating func symmetric(_ bound: Float) -> Float {
+        bound * (2 * unitFloat() - 1)
+    }
+
+    /// Fisher–Yates over `below(_:)`: every order equally likely.
+    public mutating func shuffle<T>(_ values: inout [T]) {
+        var remaining = values.count
+        while remaining > 1 {
+            let pick = below(remaining)
+            remaining -= 1
+            values.swapAt(remaining, pick)
+        }
     }
 }

@@ -30,8 +30,7 @@ func audio(_ value: Double) -> AudioFeatures {
             rows.append(CatalogRow(track: track, genre: loud ? "loud" : "calm", line: i + 2))
         }
         let data = GenreData(rows: rows)
-        let model = try RandomForest.train(data.classification(classes: data.distinctGenres),
-                                           settings: RandomForestSettings(trees: 10, seed: 1))
+        let model = try GenreTraining.train(data, settings: RandomForestSettings(trees: 10, seed: 1))
         let library = ["x", "y", "z", "w"].map { LibraryTrack(id: $0, name: $0, artists: "a") }
         let lookup = DictionaryLookup(features: ["x": audio(0.9), "y": audio(0.9), "z": audio(0.1)])
         let profile = try GenreProfile.make(library: library, catalog: lookup, model: model)
@@ -55,8 +54,7 @@ func audio(_ value: Double) -> AudioFeatures {
                                            into: store, skipInvalid: false)
         let catalog = try CatalogCSV.read(url: repositoryRoot.appendingPathComponent("Fixtures/catalog.csv"))
         let data = GenreData(rows: catalog.rows)
-        let model = try RandomForest.train(data.classification(classes: data.distinctGenres),
-                                           settings: RandomForestSettings(trees: 24, minSamplesLeaf: 3, seed: 1))
+        let model = try GenreTraining.train(data, settings: RandomForestSettings(trees: 24, minSamplesLeaf: 3, seed: 1))
         // The library as the real sync stores it, from the fixture pages.
         _ = try await LibrarySync(session: .offline(user: "moosicdemo", fixtures: fixtureLibrary), repository: store).sync(user: "moosicdemo")
         let library = try store.libraryTracks(user: "moosicdemo")

@@ -6,7 +6,7 @@ import TestSupport
 
 /// Rows with `features` values each: class k's first feature lies in [k, k + 0.4) on a grid of 50
 /// values (the others are noise), so the classes are separable by thresholds on feature 0 alone.
-func separableData(rows: Int, classes: Int, features: Int = 4, seed: UInt64) -> ClassificationData {
+func separableData(rows: Int, classes: Int, features: Int = 4, seed: UInt64) -> Dataset {
     var rng = SeededRandom(seed: seed)
     var x: [Float] = [], y: [Int] = []
     for i in 0..<rows {
@@ -15,12 +15,11 @@ func separableData(rows: Int, classes: Int, features: Int = 4, seed: UInt64) -> 
         for _ in 1..<features { x.append(Float(rng.below(1000)) / 1000) }
         y.append(k)
     }
-    return ClassificationData(features: x, labels: y, featureCount: features,
-                              classes: (0..<classes).map { "c\($0)" }, featureNames: (0..<features).map { "f\($0)" })
+    return Dataset(features: x, labels: y, columns: features)
 }
 
 /// Two overlapping classes: the label is 1 when f0 + f1 + noise > 1, so no model is perfect.
-func noisyData(rows: Int, seed: UInt64) -> ClassificationData {
+func noisyData(rows: Int, seed: UInt64) -> Dataset {
     var rng = SeededRandom(seed: seed)
     var x: [Float] = [], y: [Int] = []
     for _ in 0..<rows {
@@ -30,22 +29,27 @@ func noisyData(rows: Int, seed: UInt64) -> ClassificationData {
         x.append(contentsOf: [a, b, c])
         y.append(a + b + noise * 0.8 > 1 ? 1 : 0)
     }
-    return ClassificationData(features: x, labels: y, featureCount: 3, classes: ["no", "yes"],
-                              featureNames: ["a", "b", "c"])
+    return Dataset(features: x, labels: y, columns: 3)
 }
 
-func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
+/// A forest over `data`, its classes named c0, c1, … and its features f0, f1, ….
+func train(_ data: Dataset, _ settings: RandomForestSettings = RandomForestSettings()) throws -> RandomForest {
+    try RandomForest.train(data, classes: (0...(data.labels.max() ?? 0)).map { "c\($0)" },
+                           featureNames: (0..<data.columns).map { "f\($0)" }, settings: settings)
+}
+
+func accuracy(_ forest: RandomForest, _ data: Dataset) -> Double {
     let p = forest.probabilities(rows: data.features)
     let c = forest.classes.count
     var correct = 0
-    for i in 0..<data.count where argmax(Array(p[i * c..<(i + 1) * c])) == data.labels[i] { correct += 1 }
-    return Double(correct) / Double(data.count)
+    for i in 0..<data.rows where argmax(Array(p[i * c..<(i + 1) * c])) == data.labels[i] { correct += 1 }
+    return Double(correct) / Double(data.rows)
 }
 
 @Suite struct RandomForestTests {
     @Test func fitsASeparableSetPerfectly() throws {
         let training = separableData(rows: 600, classes: 4, seed: 1)
-        let forest = try RandomForest.train(training, settings: RandomForestSettings(trees: 20, seed: 3))
+        let forest = try train(training, RandomForestSettings(trees: 20, seed: 3))
         #expect(accuracy(forest, training) == 1)
         #expect(accuracy(forest, separableData(rows: 400, classes: 4, seed: 2)) == 1)
         // Only feature 0 separates the classes.
@@ -55,7 +59,7 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
 
     @Test func probabilitiesSumToOne() throws {
         let data = noisyData(rows: 800, seed: 4)
-        let forest = try RandomForest.train(data, settings: RandomForestSettings(trees: 15, minSamplesLeaf: 3, seed: 5))
+        let forest = try train(data, RandomForestSettings(trees: 15, minSamplesLeaf: 3, seed: 5))
         let probe = noisyData(rows: 200, seed: 6)
         let p = forest.probabilities(rows: probe.features)
         #expect(p.count == 200 * 2)
@@ -65,21 +69,22 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
         }
         // Uncertain rows get probabilities between 0 and 1, not just labels.
         #expect(p.contains { $0 > 0.2 && $0 < 0.8 })
-        #expect(forest.probabilities(Array(probe.features[0..<3])) == Array(p[0..<2]))
+        // A row's probabilities do not depend on the rows predicted with it.
+        #expect(forest.probabilities(rows: Array(probe.features[0..<3]), threads: 1) == Array(p[0..<2]))
     }
 
     @Test func theSameSeedGivesTheSameForestWhateverTheThreads() throws {
         let data = noisyData(rows: 1000, seed: 7)
-        let one = try RandomForest.train(data, settings: RandomForestSettings(trees: 12, seed: 9, threads: 1))
-        let two = try RandomForest.train(data, settings: RandomForestSettings(trees: 12, seed: 9, threads: 2))
+        let one = try train(data, RandomForestSettings(trees: 12, seed: 9, threads: 1))
+        let two = try train(data, RandomForestSettings(trees: 12, seed: 9, threads: 2))
         #expect(one == two)
-        let other = try RandomForest.train(data, settings: RandomForestSettings(trees: 12, seed: 10, threads: 2))
+        let other = try train(data, RandomForestSettings(trees: 12, seed: 10, threads: 2))
         #expect(other.trees != one.trees)
     }
 
     @Test func saveThenLoadGivesTheSameForest() throws {
         let data = separableData(rows: 500, classes: 3, seed: 11)
-        let forest = try RandomForest.train(data, settings: RandomForestSettings(trees: 8, maxDepth: 6, minSamplesLeaf: 2, seed: 12))
+        let forest = try train(data, RandomForestSettings(trees: 8, maxDepth: 6, minSamplesLeaf: 2, seed: 12))
         let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("m.rf")
         try forest.write(to: url)
@@ -91,10 +96,10 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
 
     @Test func depthAndLeafSizeLimitsHold() throws {
         let data = noisyData(rows: 600, seed: 13)
-        let shallow = try RandomForest.train(data, settings: RandomForestSettings(trees: 5, maxDepth: 3, seed: 1))
+        let shallow = try train(data, RandomForestSettings(trees: 5, maxDepth: 3, seed: 1))
         for tree in shallow.trees { #expect(tree.nodeCount <= 15) }
-        let full = try RandomForest.train(data, settings: RandomForestSettings(trees: 5, seed: 1))
-        let coarse = try RandomForest.train(data, settings: RandomForestSettings(trees: 5, minSamplesLeaf: 20, seed: 1))
+        let full = try train(data, RandomForestSettings(trees: 5, seed: 1))
+        let coarse = try train(data, RandomForestSettings(trees: 5, minSamplesLeaf: 20, seed: 1))
         #expect(coarse.nodeCount * 5 < full.nodeCount)
         // With 600 rows (≈ 380 distinct in a bootstrap) and ≥ 20 per leaf, a tree has ≤ 19 leaves.
         for tree in coarse.trees { #expect(tree.leafCount <= 19) }
@@ -102,42 +107,29 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
 
     @Test func outOfBagScoreIsCloseToHeldOutAccuracy() throws {
         let training = noisyData(rows: 3000, seed: 14)
-        let forest = try RandomForest.train(training, settings: RandomForestSettings(trees: 40, seed: 15))
+        let forest = try train(training, RandomForestSettings(trees: 40, seed: 15))
         let heldOut = accuracy(forest, noisyData(rows: 3000, seed: 16))
         let oob = try #require(forest.oobScore)
         #expect(heldOut > 0.7 && heldOut < 0.95)
         #expect(abs(oob - heldOut) < 0.03)
     }
 
-    @Test func binEdgesAreThresholds() {
-        // 1013 distinct values: one bin each, edges halfway between neighbours.
-        let values: [Float] = (0..<3000).map { Float(($0 * 7919) % 1013) / 10 }
-        let binning = FeatureBinning(rows: values, count: values.count, features: 1)
-        let edges = binning.edges[0]
-        #expect(edges.count == 1012)
-        #expect(edges[0] == 0.05)
-        var agrees = true
-        for x in Array(values.prefix(300)) + [-1, 0, 50.05, 1e6] {
-            for b in stride(from: 0, to: edges.count, by: 7) where (x <= edges[b]) != (binning.bin(x, feature: 0) <= UInt16(b)) {
-                agrees = false
-            }
-        }
-        #expect(agrees)
-        let few = FeatureBinning(rows: [3, 1, 2, 1], count: 4, features: 1)
-        #expect(few.edges[0] == [1.5, 2.5])
-    }
-
     @Test func refusesBadSettingsAndData() {
         let data = noisyData(rows: 50, seed: 1)
         #expect(throws: MLError.invalidSettings("trees, leaf size, features and threads must be positive, depth not negative")) {
-            try RandomForest.train(data, settings: RandomForestSettings(trees: 0))
+            try train(data, RandomForestSettings(trees: 0))
         }
         #expect(throws: MLError.invalidSettings("trees, leaf size, features and threads must be positive, depth not negative")) {
-            try RandomForest.train(data, settings: RandomForestSettings(minSamplesLeaf: 0))
+            try train(data, RandomForestSettings(minSamplesLeaf: 0))
         }
         var bad = data
         bad.labels[0] = 7
-        #expect(throws: MLError.invalidData("training labels must index 1 to 65535 classes")) { try RandomForest.train(bad) }
+        #expect(throws: MLError.invalidData("training labels must index 1 to 65535 classes")) {
+            try RandomForest.train(bad, classes: ["no", "yes"], featureNames: ["a", "b", "c"])
+        }
+        #expect(throws: MLError.invalidData("no training rows")) {
+            try RandomForest.train(data.subset([]), classes: ["no", "yes"], featureNames: ["a", "b", "c"])
+        }
     }
 }
 
@@ -145,8 +137,8 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
     let bytes: [UInt8]
 
     init() throws {
-        let forest = try RandomForest.train(separableData(rows: 200, classes: 3, seed: 1),
-                                            settings: RandomForestSettings(trees: 3, seed: 2))
+        let forest = try train(separableData(rows: 200, classes: 3, seed: 1),
+                                RandomForestSettings(trees: 3, seed: 2))
         bytes = forest.encoded()
     }
 
@@ -154,7 +146,7 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
         do {
             _ = try RandomForest(encoded: bytes, name: "m.rf")
             return nil
-        } catch let error as MoosicError {
+        } catch let error as MLError {
             guard case .invalidData(let text) = error else { return "wrong case: \(error)" }
             return text
         } catch {
@@ -203,15 +195,19 @@ func accuracy(_ forest: RandomForest, _ data: ClassificationData) -> Double {
         #expect(model.classes.contains("death-metal") && model.classes.contains("rock"))
         #expect(model.trees.count == 160)
         #expect(model.settings.minSamplesLeaf == 5)
+        // Written again, the model is the shipped file byte for byte, its checksum included.
+        #expect(model.encoded() == [UInt8](try Data(contentsOf: url)))
     }
 
     @Test func aModelOverOtherFeaturesIsNotAGenreModel() throws {
-        let forest = try RandomForest.train(separableData(rows: 100, classes: 2, seed: 1),
-                                            settings: RandomForestSettings(trees: 2, seed: 1))
+        let forest = try train(separableData(rows: 100, classes: 2, seed: 1),
+                                RandomForestSettings(trees: 2, seed: 1))
         let directory = try TemporaryDirectory()
         let url = directory.url.appendingPathComponent("other.rf")
         try forest.write(to: url)
-        #expect(throws: MoosicError.self) { try RandomForest.loadGenreModel(from: url) }
+        #expect(throws: MoosicError.invalidData("\(url.path) was trained on features f0,f1,f2,f3, not moosic's genre features danceability,energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo: train it again with `moosic train genres`")) {
+            try RandomForest.loadGenreModel(from: url)
+        }
         #expect(try RandomForest.load(from: url) == forest)
     }
 }

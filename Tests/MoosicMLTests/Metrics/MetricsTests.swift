@@ -20,21 +20,6 @@ import Testing
         #expect(BinaryMetrics.rocAUC(labels: [1, 1], scores: [0.5, 0.3]) == 0.5)
     }
 
-    @Test func foldsKeepGroupsTogetherAndBalanceClasses() {
-        let labels = (0..<100).map { $0 % 2 }
-        let groups = (0..<100).map { $0 / 4 * 4 + $0 % 2 }   // pairs of same-label rows share a group
-        let folds = CrossValidation.folds(labels: labels, groups: groups, k: 5, seed: 1)
-        for g in Set(groups) {
-            #expect(Set(groups.indices.filter { groups[$0] == g }.map { folds[$0] }).count == 1)
-        }
-        for f in 0..<5 {
-            let members = folds.indices.filter { folds[$0] == f }
-            #expect(members.count == 20)
-            #expect(members.filter { labels[$0] == 1 }.count == 10)
-        }
-        #expect(folds == CrossValidation.folds(labels: labels, groups: groups, k: 5, seed: 1))
-    }
-
     @Test func scalerMapsTrainingRangeToUnitIntervalAndClamps() throws {
         let scaler = try MinMaxScaler(fitting: [0, 10, 4, 30, 2, 20], columns: 2)
         var x: [Float] = [2, 20, 8, 0, 4, 30]

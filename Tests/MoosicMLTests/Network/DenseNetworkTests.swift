@@ -6,18 +6,18 @@ import Testing
 @Suite struct DenseNetworkTests {
     /// A small random problem whose gradient is compared with central differences.
     func gradientCheck(output: DenseNetwork.Output, classes: Int, l2: Float) throws {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let sizes = [3, 5, 4, output == .sigmoid ? 1 : classes]
         var network = try DenseNetwork(sizes: sizes, output: output, using: &generator)
         // Non-zero biases, so ReLU units sit away from their kink at 0 (a step h that crosses
         // a kink makes the finite difference wrong, not the gradient).
         for l in 0..<network.layerCount {
             for k in network.biasOffsets[l]..<(network.biasOffsets[l] + sizes[l + 1]) {
-                network.parameters[k] = Float.random(in: -0.3...0.3, using: &generator)
+                network.parameters[k] = generator.symmetric(0.3)
             }
         }
         let rows = 6
-        let data = LabelledData(features: (0..<(rows * 3)).map { _ in Float.random(in: -1...1, using: &generator) },
+        let data = Dataset(features: (0..<(rows * 3)).map { _ in generator.symmetric(1) },
                                 labels: (0..<rows).map { $0 % classes }, columns: 3)
         let (_, gradient) = NetworkTrainer.lossAndGradient(network, data, l2: l2)
         let h: Float = 1e-3
@@ -47,7 +47,7 @@ import Testing
     func learnsXOR(optimizer: TrainingSettings.Optimizer) throws {
         let x: [Float] = [0, 0, 0, 1, 1, 0, 1, 1]
         let y = [0, 1, 1, 0]
-        let data = LabelledData(features: Array(repeating: x, count: 8).flatMap { $0 },
+        let data = Dataset(features: Array(repeating: x, count: 8).flatMap { $0 },
                                 labels: Array(repeating: y, count: 8).flatMap { $0 }, columns: 2)
         let settings = TrainingSettings(hidden: [8], optimizer: optimizer, learningRate: optimizer == .adam ? 0.02 : 0.1,
                                         l2: 0, batchSize: 8, maxEpochs: 1500, patience: 1500, validationFraction: 0, seed: 3)
@@ -57,15 +57,15 @@ import Testing
     }
 
     @Test func learnsALinearlySeparableSet() throws {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SeededRandom(seed: 11)
         var features: [Float] = [], labels: [Int] = []
         for _ in 0..<300 {
-            let a = Float.random(in: -1...1, using: &generator), b = Float.random(in: -1...1, using: &generator)
+            let a = generator.symmetric(1), b = generator.symmetric(1)
             if abs(a + b) < 0.1 { continue }
             features += [a, b]
             labels.append(a + b > 0 ? 1 : 0)
         }
-        let data = LabelledData(features: features, labels: labels, columns: 2)
+        let data = Dataset(features: features, labels: labels, columns: 2)
         let (network, report) = try NetworkTrainer.train(data, classes: 2, settings: TrainingSettings(hidden: [4], seed: 5))
         let p = network.predict(features)
         let correct = zip(p, labels).filter { ($0 >= 0.5) == ($1 == 1) }.count
@@ -73,8 +73,8 @@ import Testing
     }
 
     @Test func equalSeedsGiveEqualNetworksAndOtherSeedsDiffer() throws {
-        var generator = SeededGenerator(seed: 1)
-        let data = LabelledData(features: (0..<80).map { _ in Float.random(in: 0...1, using: &generator) },
+        var generator = SeededRandom(seed: 1)
+        let data = Dataset(features: (0..<80).map { _ in generator.unitFloat() },
                                 labels: (0..<40).map { $0 % 2 }, columns: 2)
         let settings = TrainingSettings(hidden: [6], maxEpochs: 20, seed: 9)
         let a = try NetworkTrainer.train(data, classes: 2, settings: settings).0
@@ -84,6 +84,32 @@ import Testing
         let c = try NetworkTrainer.train(data, classes: 2, settings: other).0
         #expect(a == b)
         #expect(a != c)
+    }
+
+    @Test func initialWeightsAreGlorotUniformFromTheSeededStream() throws {
+        var generator = SeededRandom(seed: 3)
+        let network = try DenseNetwork(sizes: [4, 2], output: .softmax, using: &generator)
+        var replay = SeededRandom(seed: 3)
+        let bound = (6 / Float(4 + 2)).squareRoot()
+        #expect(Array(network.parameters[0..<8]) == (0..<8).map { _ in replay.symmetric(bound) })
+        #expect(network.parameters[8...].allSatisfy { $0 == 0 }, "zero biases")
+    }
+
+    @Test func theEarlyStoppingSplitKeepsGroupsTogether() throws {
+        // Copies of one row in both the training and the held-out part would make the held-out
+        // loss follow the training loss; with groups, 40 distinct rows × 5 copies stay apart.
+        var generator = SeededRandom(seed: 2)
+        let base = (0..<80).map { _ in generator.unitFloat() }
+        let features = (0..<5).flatMap { _ in base }
+        let labels = (0..<5).flatMap { _ in (0..<40).map { $0 % 2 } }
+        let settings = TrainingSettings(hidden: [4], maxEpochs: 5, validationFraction: 0.2, seed: 1)
+        let grouped = Dataset(features: features, labels: labels, columns: 2, groups: (0..<200).map { $0 % 40 })
+        let ungrouped = Dataset(features: features, labels: labels, columns: 2)
+        let a = try NetworkTrainer.train(grouped, classes: 2, settings: settings)
+        let b = try NetworkTrainer.train(ungrouped, classes: 2, settings: settings)
+        #expect(a.0 != b.0, "the groups change the split, so the network")
+        let held = CrossValidation.folds(groups: grouped.groups!, folds: 5, seed: settings.seed &+ 1)
+        for g in 0..<40 { #expect(Set((0..<5).map { held[g + 40 * $0] }).count == 1) }
     }
 
     @Test func refusesParametersThatDoNotFitTheShape() {
