@@ -37,8 +37,8 @@ struct CLIRunner {
 
     let home: URL
     let executable: URL
-    /// The folder `home` is in when the runner made it: removed with the last copy of the runner.
-    private let scratch: TemporaryDirectory?
+    /// The folder `home` is in: removed with the last copy of the runner.
+    private let scratch: TemporaryDirectory
 
     /// A runner whose MOOSIC_HOME is a folder not yet made in a scratch folder of its own.
     init() throws {
@@ -53,13 +53,6 @@ struct CLIRunner {
         scratch = runner.scratch
         home = runner.home
         self.executable = executable
-    }
-
-    /// A runner with MOOSIC_HOME `home`, which the caller removes.
-    init(home: URL) {
-        scratch = nil
-        self.home = home
-        executable = Self.binary
     }
 
     /// Runs `moosic` to the end and returns what it printed.

@@ -15,10 +15,10 @@ import TestSupport
     let cli: CLIRunner
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-cli-\(UUID().uuidString)")
+        cli = try CLIRunner()
+        home = cli.home
         models = home.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-        cli = CLIRunner(home: home)
     }
 
     var environment: [String: String] { ["MOOSIC_MODELS": models.path] }

@@ -13,9 +13,9 @@ import Testing
     let cli: CLIRunner
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-cli-\(UUID().uuidString)")
+        cli = try CLIRunner()
+        home = cli.home
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        cli = CLIRunner(home: home)
     }
 
     struct Metrics: Decodable {
