@@ -11,12 +11,13 @@ let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 // The layers, each a target so that the compiler keeps them apart (README.md, "Layout"):
 //   MoosicML      pure machine learning: no moosic types, no I/O but a model's bytes
 //   MoosicCore    the domain: catalog rows, emotion and genre models, ranking, the pipeline and the
-//                 narrow repository and stage protocols it runs on; imports MoosicML only
+//                 narrow repository and stage protocols it runs on, where state and data are
+//                 (MoosicEnvironment); imports MoosicML only
 //   MoosicStore   the SQLite store (GRDB): the only code that writes SQL
 //   MoosicSpotify the Spotify Web API client (PKCE login, library sync, playlist writes)
 //   MoosicVision  the face-mood reader over CVision (OpenCV)
-//   MoosicApp     wires the adapters into the pipeline for one installation: where models and
-//                 fixtures are, the offline set-up, evaluations, the refresh run
+//   MoosicApp     wires the adapters into the pipeline for one installation: the offline set-up,
+//                 emotion scores in step with the model, the refresh run, error → exit code, evaluations
 //   moosic        the command line over MoosicApp
 let package = Package(
     name: "moosic",
