@@ -204,7 +204,7 @@ def main(argv=None):
     print(f"photos: {len(prow)}, face found in {len(found)} (happy+sad {found_hs}/{n_hs})", flush=True)
 
     variants = {}
-    for flip in (False, True):
+    for flip in ((False,) if args.flip == "0" else (True,) if args.flip == "1" else (False, True)):
         zt, zn, zp = (logits3(net, rows3, x, flip) for x in (xte, xne, xph))
         ident = (1.0, 0.0, 0.0)
         cv_sc, cv_thetas = cross_validated(zp, labels)
@@ -220,10 +220,10 @@ def main(argv=None):
         variants["flip" if flip else "single"] = v
         print(f"{'flip-averaged' if flip else 'single pass'}: theta {theta}; uncalibrated {v['uncalibrated']}; "
               f"CV {v['cv']['photos']}; final FER {v['final']['fer']}; targets met {v['targets_met']}", flush=True)
-    if args.flip == "auto":
+    if args.flip == "auto" and len(variants) == 2:
         use_flip = variants["flip"]["targets_met"] > variants["single"]["targets_met"]
     else:
-        use_flip = args.flip == "1"
+        use_flip = "flip" in variants and (args.flip == "1" or "single" not in variants)
     chosen = variants["flip" if use_flip else "single"]
     theta = chosen["theta"]
     print(f"exporting the {'flip-averaged' if use_flip else 'single-pass'} graph, T {theta[0]:.4f}, "
@@ -268,7 +268,17 @@ def main(argv=None):
     if diff >= 1e-4:
         raise SystemExit(f"cv2 and torch disagree: {diff}")
 
-    out = {"size": size, "theta": theta, "flip_averaged": use_flip, "variants": variants,
+    import hashlib
+    with open(args.onnx, "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()
+    files = [r["file"] for r in found]
+    zch = logits3(net, rows3, xph, use_flip)
+    cv_scores, _ = cross_validated(zch, labels)
+    out = {"size": size, "theta": theta, "onnx_sha256": sha,
+           "photo_scores": {fn: float(v) for fn, v in zip(files, got[len(xte):])},
+           "photo_scores_cv": {fn: float(v) for fn, v in zip(files, cv_scores)},
+           "photo_labels": {fn: lab for fn, lab in zip(files, labels)},
+           "photos_no_face": [r["file"] for r in prow if r["face48"] is None], "flip_averaged": use_flip, "variants": variants,
            "photos": {"n": len(prow), "found": len(found), "happy_sad": n_hs, "happy_sad_found": found_hs},
            "folds": FOLDS, "cv_seed": CV_SEED, "targets": TARGETS,
            "onnx_bytes": os.path.getsize(args.onnx), "ops": ops,

@@ -79,6 +79,10 @@ def main(argv=None):
     ap.add_argument("--init-onnx", help="warm start from this earlier face-mood ONNX graph instead of ImageNet")
     ap.add_argument("--freeze", type=int, default=0,
                     help="the first N blocks of MobileNetV2's features are not trained (run without gradients)")
+    ap.add_argument("--cached", type=int, default=0,
+                    help="with --freeze N: compute the frozen blocks' output once for this many augmented copies of "
+                         "every training face and train the rest over that cache (much cheaper per epoch)")
+    ap.add_argument("--train-limit", type=int, default=0, help="with --cached: use a random subset of this many faces")
     ap.add_argument("--aux-weight", type=float, default=0.3, help="weight of the 8-way FER+ auxiliary loss")
     ap.add_argument("--bench-steps", type=int, default=0, help="only time this many training steps, then exit")
     ap.add_argument("--select-from", type=float, default=0.5, help="select the best EMA epoch among the last fraction")
@@ -130,6 +134,8 @@ def main(argv=None):
     ema = torch.optim.swa_utils.AveragedModel(
         model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(args.ema), use_buffers=True)
 
+    if args.cached:
+        return train_cached(args, model, feats, xtr, t3, t8, counts, mean3, xte, yte, xne)
     t3_t = torch.from_numpy(t3)
     t8_t = torch.from_numpy(t8)
     rows3 = torch.tensor(ROWS3)
@@ -201,6 +207,133 @@ def main(argv=None):
     with open(os.path.join(args.out, "train.json"), "w") as f:
         json.dump(info, f, indent=1)
     print(f"training {train_minutes:.1f} min; selected EMA epoch {best_epoch}", flush=True)
+
+
+@torch.no_grad()
+def frozen_features(model, feats, k, imgs, size, rng=None, batch=128):
+    """Output of the first k feature blocks (float16) for 48x48 or SxS uint8 faces; augmented when rng is given."""
+    model.eval()
+    out = []
+    for i in range(0, len(imgs), batch):
+        chunk = imgs[i:i + batch]
+        if rng is not None:
+            x = aug.augment_batch(chunk, rng, size)
+        else:
+            x = chunk.astype(np.float32)[:, None]
+        x = torch.from_numpy(x).contiguous(memory_format=torch.channels_last)
+        h = feats[:k](model.norm(x))
+        if k >= len(feats):  # the whole backbone is frozen: keep only the pooled 1280 features
+            h = F.adaptive_avg_pool2d(h, 1)
+        out.append(h.to(torch.float16).contiguous())
+    return torch.cat(out)
+
+
+def train_cached(args, model, feats, xtr, t3, t8, counts, mean3, xte, yte, xne):
+    """Blocks 0..freeze-1 fixed and computed once (on --cached augmented copies of each face); the rest of
+    the network and the head trained over that cache for --epochs epochs."""
+    k = args.freeze
+    rng = np.random.default_rng(args.seed)
+    t0 = time.time()
+    if args.train_limit and args.train_limit < len(xtr):
+        keep = np.sort(rng.permutation(len(xtr))[:args.train_limit])
+        xtr, t3, t8 = xtr[keep], t3[keep], t8[keep]
+        print(f"training faces limited to {len(xtr)} (random subset)", flush=True)
+    cache = [frozen_features(model, feats, k, xtr, args.size, rng) for _ in range(args.cached)]
+    cte = frozen_features(model, feats, k, xte, args.size)
+    cne = frozen_features(model, feats, k, xne, args.size)
+    cache_s = time.time() - t0
+    print(f"cache: {args.cached} augmented copies of {len(xtr)} faces, blocks 0..{k - 1}, {cache[0].shape[1:]} each, "
+          f"{cache_s:.0f}s", flush=True)
+    cache = torch.cat(cache)
+    n = len(xtr)
+    t3_t = torch.from_numpy(np.tile(t3, (args.cached, 1)))
+    t8_t = torch.from_numpy(np.tile(t8, (args.cached, 1)))
+    rows3 = torch.tensor(ROWS3)
+    tail = feats[k:]
+
+    def logits(h):
+        h = tail(h.float())
+        return model.head(model.dropout(F.adaptive_avg_pool2d(h, 1).flatten(1)))
+
+    @torch.no_grad()
+    def eval_cached(m_tail, m_head, c, batch=512):
+        zs = []
+        for i in range(0, len(c), batch):
+            h = m_tail(c[i:i + batch].float())
+            zs.append(m_head(F.adaptive_avg_pool2d(h, 1).flatten(1))[:, ROWS3])
+        return torch.cat(zs).numpy().astype(np.float64)
+
+    params = [q for q in tail.parameters()] + list(model.head.parameters())
+    opt = torch.optim.AdamW([{"params": list(tail.parameters()), "lr": args.lr_backbone},
+                             {"params": list(model.head.parameters()), "lr": args.lr_head}], weight_decay=args.weight_decay)
+    base_lrs = [args.lr_backbone, args.lr_head]
+    for q in params:
+        q.requires_grad_(True)
+    ema = torch.optim.swa_utils.AveragedModel(
+        model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(args.ema), use_buffers=True)
+    steps_per_epoch = len(cache) // args.batch
+    total = steps_per_epoch * args.epochs
+    gen = torch.Generator().manual_seed(args.seed)
+    history, best, step = [], None, 0
+    select_from = max(1, int(math.ceil(args.epochs * (1 - args.select_from))))
+    train_start = time.time()
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        freeze_batchnorm(model)
+        e0 = time.time()
+        perm = torch.randperm(len(cache), generator=gen)
+        run_loss = 0.0
+        for i in range(steps_per_epoch):
+            idx = perm[i * args.batch:(i + 1) * args.batch]
+            t = t3_t[idx] * (1 - args.label_smoothing) + args.label_smoothing / 3
+            ta = t8_t[idx]
+            lr_scale = min(1.0, (step + 1) / args.warmup_steps) * 0.5 * (1 + math.cos(math.pi * step / total))
+            for g, base in zip(opt.param_groups, base_lrs):
+                g["lr"] = base * lr_scale
+            z = logits(cache[idx])
+            loss = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1).mean()
+            has8 = ta[:, 0] >= 0
+            if args.aux_weight > 0 and bool(has8.any()):
+                ta8 = ta[has8] * (1 - args.label_smoothing) + args.label_smoothing / 8
+                loss = loss + args.aux_weight * -(ta8 * F.log_softmax(z[has8], dim=1)).sum(1).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            ema.update_parameters(model)
+            run_loss += loss.item()
+            step += 1
+        train_s = time.time() - e0
+        rec = {"epoch": epoch, "loss": run_loss / steps_per_epoch, "train_s": round(train_s, 1)}
+        msg = f"epoch {epoch:2d} loss {rec['loss']:.4f} {train_s:.0f}s"
+        if epoch >= select_from:
+            em = ema.module
+            em.eval()
+            etail = em.backbone.features[k:]
+            s_te = score_from_logits3(eval_cached(etail, em.head, cte))
+            r = metrics.summary(s_te, yte)
+            r.update(metrics.neutral_summary(score_from_logits3(eval_cached(etail, em.head, cne))))
+            rec["ema"] = r
+            msg += (f" | EMA publictest acc {r['accuracy']:.4f} auc {r['auc']:.4f} ece {r['ece']:.4f}"
+                    f" neutral median {r['neutral_median']:.3f}")
+            score = r["accuracy"] + r["auc"]
+            if best is None or score > best[0]:
+                best = (score, epoch, copy.deepcopy(em.state_dict()))
+        history.append(rec)
+        print(msg, flush=True)
+        with open(os.path.join(args.out, "history.json"), "w") as f:
+            json.dump(history, f, indent=1)
+    train_minutes = (time.time() - train_start) / 60
+    _, best_epoch, state = best
+    torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout, "outputs": 8, "rows3": ROWS3,
+                "warm_start": bool(args.init_onnx)}, os.path.join(args.out, "checkpoint.pt"))
+    info = {"args": vars(args), "training_images": n, "training_counts": counts, "mean_target3": mean3,
+            "steps": total, "steps_per_epoch": steps_per_epoch, "cache_minutes": round(cache_s / 60, 1),
+            "train_minutes": round(train_minutes + cache_s / 60, 1), "selected_epoch": best_epoch,
+            "selection": f"EMA weights at the end of epoch {select_from}..{args.epochs} with the highest publictest accuracy + AUC",
+            "torch": torch.__version__}
+    with open(os.path.join(args.out, "train.json"), "w") as f:
+        json.dump(info, f, indent=1)
+    print(f"training {train_minutes:.1f} min (+ cache {cache_s / 60:.1f} min); selected EMA epoch {best_epoch}", flush=True)
 
 
 if __name__ == "__main__":
