@@ -37,7 +37,7 @@ def main(argv=None):
     a = tr["args"]
     S = ex["size"]
     flip = ex["flip_averaged"]
-    T, bh, bn = ex["theta"]
+    th, tn, ts, bh, bn = ex["theta"]
     var = ex["variants"]
     ch = var["flip" if flip else "single"]
     cvp = ch["cv"]["photos"]
@@ -84,7 +84,7 @@ of the run that produced the committed `Models/face_mood.onnx`.
 
 MobileNetV2 (torchvision layout, width 1.0) with a head of FER+'s 8 emotions, trained on FER2013 with
 FER+ soft targets; the shipped graph keeps the happy / neutral / sad logits z and outputs one number,
-the **mood score = P(happy) + ½ P(neutral)**, P = softmax(z / T + b) over those three. A happy face
+the **mood score = P(happy) + ½ P(neutral)**, P = softmax(z / T + b) over those three (T one temperature per class). A happy face
 scores near 1, a sad one near 0, a neutral one near ½. T and b were fitted on whole-photo crops
 (calibration below)."""+ (""" The graph averages the 3 logits of the face and of its mirror image
 (two passes; the mirror is a MatMul with a constant anti-diagonal matrix).""" if flip else "") + f""" Size {ex['onnx_bytes'] / 1e6:.1f} MB, ONNX opset {ex['opset']}, operators
@@ -104,8 +104,8 @@ scores near 1, a sad one near 0, a neutral one near ½. T and b were fitted on w
 ## Output
 
 `score`, float32 `[1, 1]` in [0, 1]: P(happy) + ½ P(neutral) with P the calibrated softmax over the
-happy / neutral / sad logits, z / T + b with T = {T:.4f}, b = [{bh:.4f}, {bn:.4f}, 0] folded into the
-last layer. `label` is `happy` iff score ≥ 0.5 (unchanged); no neutral band is added to the JSON —
+happy / neutral / sad logits, z / T + b with T = [{th:.4f}, {tn:.4f}, {ts:.4f}], b = [{bh:.4f}, {bn:.4f}, 0]
+folded into the last layer. `label` is `happy` iff score ≥ 0.5 (unchanged); no neutral band is added to the JSON —
 a neutral face is meant to land in the middle of the axis (median and spread below), which is what
 the playlist's mood mapping reads. The score is calibrated as P(happy) on happy-vs-sad photos (ECE below)
 and was fitted to give ½ to neutral photos.
@@ -118,8 +118,9 @@ Faces found (Haar alt2, `Models/face_mood.json` settings, Python replica of `Sou
 checked against the Swift binary by `Scripts/eval-face-mood`): happy + sad {php['happy_sad_found']} / {php['happy_sad']}
 ({met(found >= 0.99)} ≥ 0.99), all photos {php['found']} / {php['n']}.
 
-Calibration (T and the two biases) by {ex['folds']}-fold stratified cross-validation over these photos: each photo scored with
-the parameters fitted on the other folds (target 1 happy, 0 sad, ½ neutral, cross-entropy of the score).
+Calibration (the 3 temperatures and 2 biases) by {ex['folds']}-fold stratified cross-validation over these photos: each photo
+scored with the parameters fitted on the other folds (target 1 happy, 0 sad, ½ neutral; cross-entropy of the score,
+the three classes weighing the same).
 Happy + sad: accuracy at 0.5, ROC AUC, ECE (10 equal-width bins); neutral: median score and shares below 0.25 / above 0.75.
 
 | source (labels.csv) | happy+sad | accuracy | AUC | ECE | neutral | median | < 0.25 | > 0.75 |
@@ -147,7 +148,8 @@ FER = publictest happy+sad accuracy / AUC (/ ECE); photos = happy+sad accuracy /
 |---|---|---|---|---|---|
 """ + "\n".join(vrow(name, key) for name, key in (("single pass", "single"), ("flip-averaged (2 passes)", "flip")) if key in var) + f"""
 
-Shipped: **{'flip-averaged' if flip else 'single pass'}** (`MOOSIC_FACE_FLIP`={'1' if flip else '0'}; averaging doubles the forward time).
+Exported: **{'flip-averaged' if flip else 'single pass'}** (`MOOSIC_FACE_FLIP` auto: averaging only if it meets two more
+of these targets than one pass, since it doubles the forward time).
 
 ### Forward time
 
@@ -196,7 +198,7 @@ Training set ({tr['training_images']} faces, by FER2013 folder: {counts}):
 | batch, epochs, steps | {a['batch']}, {a['epochs']}, {tr['steps']} ({tr['steps_per_epoch']} per epoch, last partial batch dropped) |
 | weight averaging | EMA of the weights, decay {a['ema']} per step |
 | selection | {tr['selection']}: epoch {tr['selected_epoch']} |
-| calibration | z / T + [b_happy, b_neutral, 0] on the 3 logits, fitted on the photo crops (above): T = {T:.4f}, b = [{bh:.4f}, {bn:.4f}, 0] |
+| calibration | z / [T_happy, T_neutral, T_sad] + [b_happy, b_neutral, 0] on the 3 logits, fitted on the photo crops (above), classes weighted equally: T = [{th:.4f}, {tn:.4f}, {ts:.4f}], b = [{bh:.4f}, {bn:.4f}, 0] |
 | seed, threads | {a['seed']}, `torch.set_num_threads({a['threads']})` (2 threads ran 5× slower per step than 1 while other jobs used the 2 cores), channels-last tensors, `nice -n 10` |
 | training time | {tr['train_minutes']:.1f} min wall (training + the per-epoch publictest evaluations) on the 2-core machine, shared with three compilers during the run; fastest epoch {fastest:.0f} s |
 | software | torch {ex['torch']} (CPU build), onnx {ex['onnx']}, opencv-python-headless {ex['cv2_version']}, numpy 1.26.4 |
@@ -217,8 +219,8 @@ Scripts/eval-face-mood                   # the same figures through the release 
 ```
 Environment: `MOOSIC_VENV` (default `~/.cache/moosic/face-venv`), `MOOSIC_FACE_WORK` (checkpoint, logs, JSON;
 default `~/.cache/moosic/face-train`), `MOOSIC_SHARED_DATA` (default `<repo>/../shared/data`),
-`MOOSIC_FACE_THREADS` (torch training threads, default 1), `MOOSIC_FACE_FLIP` (0 / 1 / auto, flip averaging
-in the graph; default 0). Seeds are fixed; with 1 thread the run is deterministic on one machine.
+`MOOSIC_FACE_THREADS` (torch training threads, default 1), `MOOSIC_FACE_FLIP` (auto / 0 / 1, flip averaging
+in the graph; default auto). Seeds are fixed; with 1 thread the run is deterministic on one machine.
 
 ## Known limits
 

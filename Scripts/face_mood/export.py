@@ -4,8 +4,9 @@ OpenCV 4.6 dnn, verify it against PyTorch.
 Reads --work/checkpoint.pt, writes --onnx and --work/export.json.
 
 The score is P(happy) + 1/2 P(neutral), P the softmax over the network's happy / neutral / sad logits z.
-Calibration: z / T + [b_happy, b_neutral, 0] (3 parameters) minimising the cross-entropy of the score
-against 1 (happy photo), 0 (sad) and 1/2 (neutral) over the ../shared/data/photos crops (cut as the C++
+Calibration: z / [T_happy, T_neutral, T_sad] + [b_happy, b_neutral, 0] (5 parameters, "vector scaling")
+minimising the cross-entropy of the score against 1 (happy photo), 0 (sad) and 1/2 (neutral), the three
+classes weighted equally, over the ../shared/data/photos crops (cut as the C++
 side cuts them, photos.py). Its figures are by stratified k-fold cross-validation (each photo scored by
 the parameters fitted on the other folds); the shipped parameters are fitted on all photos.
 """
@@ -44,8 +45,8 @@ def logits3(net, rows3, imgs, flip=False, batch=256):
 
 
 def score(z, theta):
-    t, bh, bn = theta
-    z = z / t + np.array([bh, bn, 0.0])
+    th, tn, ts, bh, bn = theta
+    z = z / np.array([th, tn, ts]) + np.array([bh, bn, 0.0])
     z = z - z.max(axis=1, keepdims=True)
     p = np.exp(z)
     p /= p.sum(axis=1, keepdims=True)
@@ -53,10 +54,17 @@ def score(z, theta):
 
 
 def fit_theta(z, target):
-    """(T, b_happy, b_neutral) minimising the cross-entropy of the score against target (1 / 0 / 0.5)."""
+    """Calibration parameters (T_happy, T_neutral, T_sad, b_happy, b_neutral): z_c / T_c + b_c (b_sad = 0),
+    minimising the cross-entropy of the score against target (1 happy / 0 sad / 0.5 neutral), each of the
+    three classes weighing the same in total (the photos have about twice as many happy and sad as neutral)."""
     zt = torch.tensor(z)
     tt = torch.tensor(target)
-    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    w = torch.zeros(len(target), dtype=torch.float64)
+    for v in (0.0, 0.5, 1.0):
+        m = tt == v
+        if m.any():
+            w[m] = 1.0 / float(m.sum())
+    log_t = torch.zeros(3, dtype=torch.float64, requires_grad=True)
     b = torch.zeros(2, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([log_t, b], lr=0.5, max_iter=200, line_search_fn="strong_wolfe")
 
@@ -65,12 +73,13 @@ def fit_theta(z, target):
         zz = zt / torch.exp(log_t) + torch.cat([b, torch.zeros(1, dtype=torch.float64)])
         p = torch.softmax(zz, dim=1)
         sc = (p[:, 0] + 0.5 * p[:, 1]).clamp(1e-7, 1 - 1e-7)
-        loss = -(tt * torch.log(sc) + (1 - tt) * torch.log(1 - sc)).mean() + 1e-4 * (b ** 2).sum()
+        loss = (w * -(tt * torch.log(sc) + (1 - tt) * torch.log(1 - sc))).sum() / w.sum() + 1e-4 * (b ** 2).sum()
         loss.backward()
         return loss
 
     opt.step(closure)
-    return (float(torch.exp(log_t)), float(b[0]), float(b[1]))
+    t = torch.exp(log_t).tolist()
+    return (t[0], t[1], t[2], float(b[0]), float(b[1]))
 
 
 def folds(labels, k, seed):
@@ -182,7 +191,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--flip", choices=["auto", "0", "1"], default="0",
                     help="bake horizontal-flip averaging into the graph (2 forward passes, about twice the "
-                         "forward time); auto: only if it meets more of the issue's targets by CV than one pass")
+                         "forward time); auto: only if it meets at least two more of the issue's other targets than one pass")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -206,7 +215,7 @@ def main(argv=None):
     variants = {}
     for flip in ((False,) if args.flip == "0" else (True,) if args.flip == "1" else (False, True)):
         zt, zn, zp = (logits3(net, rows3, x, flip) for x in (xte, xne, xph))
-        ident = (1.0, 0.0, 0.0)
+        ident = (1.0, 1.0, 1.0, 0.0, 0.0)
         cv_sc, cv_thetas = cross_validated(zp, labels)
         theta = fit_theta(zp, target_of(labels))
         v = {"uncalibrated": {"fer": metrics.summary(score(zt, ident), yte) | metrics.neutral_summary(score(zn, ident)),
@@ -221,14 +230,15 @@ def main(argv=None):
         print(f"{'flip-averaged' if flip else 'single pass'}: theta {theta}; uncalibrated {v['uncalibrated']}; "
               f"CV {v['cv']['photos']}; final FER {v['final']['fer']}; targets met {v['targets_met']}", flush=True)
     if args.flip == "auto" and len(variants) == 2:
-        use_flip = variants["flip"]["targets_met"] > variants["single"]["targets_met"]
+        # averaging doubles the forward time, i.e. gives up the <= 10 ms target: it must win two others
+        use_flip = variants["flip"]["targets_met"] > variants["single"]["targets_met"] + 1
     else:
         use_flip = "flip" in variants and (args.flip == "1" or "single" not in variants)
     chosen = variants["flip" if use_flip else "single"]
     theta = chosen["theta"]
-    print(f"exporting the {'flip-averaged' if use_flip else 'single-pass'} graph, T {theta[0]:.4f}, "
-          f"b_happy {theta[1]:.4f}, b_neutral {theta[2]:.4f}", flush=True)
-    model = MoodScore(net, rows3, temperature=theta[0], bias=(theta[1], theta[2], 0.0), flip=use_flip).eval()
+    print(f"exporting the {'flip-averaged' if use_flip else 'single-pass'} graph, T {theta[:3]}, "
+          f"b_happy {theta[3]:.4f}, b_neutral {theta[4]:.4f}", flush=True)
+    model = MoodScore(net, rows3, temperature=theta[:3], bias=(theta[3], theta[4], 0.0), flip=use_flip).eval()
 
     os.makedirs(os.path.dirname(os.path.abspath(args.onnx)), exist_ok=True)
     tmp = args.onnx + ".raw"
@@ -241,9 +251,10 @@ def main(argv=None):
                      f"Mood score P(happy) + 1/2 P(neutral) from a grey face crop (P: softmax over happy / neutral / "
                      f"sad). input: float32 [1,1,{size},{size}], grey 0..255, the 48x48 FER2013-style face crop "
                      f"resized to {size}x{size} with cv2 INTER_LINEAR. output score: float32 [1,1] in [0,1]; "
-                     f"calibration on whole photos folded in: z / {theta[0]:.4f} + [{theta[1]:.4f}, {theta[2]:.4f}, 0]."))
-    for k, val in {"input_size": str(size), "temperature": f"{theta[0]:.6f}", "bias_happy": f"{theta[1]:.6f}",
-                   "bias_neutral": f"{theta[2]:.6f}", "opset": str(OPSET), "flip_averaged": str(int(use_flip)),
+                     f"calibration on whole photos folded in: z / [{theta[0]:.4f}, {theta[1]:.4f}, {theta[2]:.4f}] + "
+                     f"[{theta[3]:.4f}, {theta[4]:.4f}, 0]."))
+    for k, val in {"input_size": str(size), "temperatures": " ".join(f"{t:.6f}" for t in theta[:3]),
+                   "bias_happy": f"{theta[3]:.6f}", "bias_neutral": f"{theta[4]:.6f}", "opset": str(OPSET), "flip_averaged": str(int(use_flip)),
                    "score": "P(happy) + 0.5 P(neutral)"}.items():
         e = m.metadata_props.add()
         e.key, e.value = k, val

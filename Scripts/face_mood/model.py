@@ -147,7 +147,7 @@ class MoodScore(nn.Module):
 
     The network's 8 logits are FER+'s emotions (data.EMOTIONS8); the happy / neutral / sad rows of the
     last linear layer are kept (a softmax over them is the 3-way P(class | happy, neutral or sad)), the
-    calibration z / T + b (b = [b_happy, b_neutral, 0]) is folded into those rows, then Softmax and a
+    calibration z / T + b (T one temperature or one per class, b = [b_happy, b_neutral, 0]) is folded into those rows, then Softmax and a
     constant linear layer [1, 1/2, 0] give the score, shape [N,1]. With flip=True the 3 logits of the
     crop and of its mirror image (x @ J, J anti-diagonal) are averaged before the calibration.
     """
@@ -157,9 +157,10 @@ class MoodScore(nn.Module):
         self.net = net
         feats = net.head.in_features
         self.head3 = nn.Linear(feats, 3)
+        t = torch.tensor(temperature, dtype=torch.float32).reshape(-1)  # one temperature, or one per class
         with torch.no_grad():
-            w = net.head.weight[list(rows)] / temperature
-            b = net.head.bias[list(rows)] / temperature + torch.tensor(bias, dtype=torch.float32)
+            w = net.head.weight[list(rows)] / t.view(-1, 1)
+            b = net.head.bias[list(rows)] / t + torch.tensor(bias, dtype=torch.float32)
             self.head3.weight.copy_(w)
             self.head3.bias.copy_(b)
         self.to_score = nn.Linear(3, 1)
