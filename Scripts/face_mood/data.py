@@ -87,3 +87,55 @@ def load_publictest(root, size):
     imgs = np.stack([load_image(root, r["path"], size) for r in rows])
     labels = np.array([1 if r["label_name"] == "happy" else 0 for r in rows], dtype=np.int64)
     return imgs, labels, [r["path"] for r in rows]
+
+
+# --- three-way (happy / neutral / sad) targets -----------------------------------------------------
+# Order of the network's three main outputs, and of the FER+ vote columns they come from.
+CLASSES3 = ["happy", "neutral", "sad"]
+COLS3 = [H, N_, S_]
+# The FER+ emotion columns (the auxiliary 8-way target; "unknown" and "NF" are not emotions).
+EMOTIONS8 = FERPLUS[:8]
+
+
+def targets3(row):
+    """(t3, t8) for a training image, or None to leave it out.
+
+    t3: FER+ happiness / neutral / sadness votes renormalised to sum 1 (the main target);
+    t8: all 8 FER+ emotion votes renormalised (auxiliary target), or None when FER+ has no votes.
+    Kept: every image whose FER+ votes are at least half happiness + neutral + sadness (of the 8
+    emotion votes), whatever its FER2013 label; FER2013 happy / sad images without any such vote keep
+    their FER2013 label as a hard target (t8 = None).
+    """
+    name = row["label_name"]
+    v = votes(row)
+    if v is not None:
+        tot = v[:8].sum()
+        hns = v[COLS3].sum()
+        if tot > 0 and hns > 0 and hns >= 0.5 * tot:
+            return v[COLS3] / hns, v[:8] / tot
+    if name in ("happy", "sad") and (v is None or v[COLS3].sum() == 0):
+        return (np.array([1.0, 0.0, 0.0]) if name == "happy" else np.array([0.0, 0.0, 1.0])), None
+    return None
+
+
+def load_training3(root):
+    """48x48 training faces (uint8), t3 [n,3], t8 [n,8] (rows of -1 where FER+ has no votes), FER2013 names."""
+    rows = [r for r in read_manifest(root) if r["split"] == "training"]
+    rows.sort(key=lambda r: r["path"])
+    imgs, t3s, t8s, names = [], [], [], []
+    for r in rows:
+        t = targets3(r)
+        if t is None:
+            continue
+        imgs.append(load_image(root, r["path"], 48))
+        t3s.append(t[0])
+        t8s.append(t[1] if t[1] is not None else -np.ones(8))
+        names.append(r["label_name"])
+    return (np.stack(imgs), np.array(t3s, dtype=np.float32), np.array(t8s, dtype=np.float32), names)
+
+
+def load_publictest_neutral(root, size):
+    """publictest faces FER2013 labels neutral (for the neutral-score figures, never for selection)."""
+    rows = [r for r in read_manifest(root) if r["split"] == "publictest" and r["label_name"] == "neutral"]
+    rows.sort(key=lambda r: r["path"])
+    return np.stack([load_image(root, r["path"], size) for r in rows])

@@ -1,7 +1,8 @@
-"""Evaluate Models/face_mood.onnx with OpenCV dnn alone (no PyTorch).
+"""Evaluate Models/face_mood.onnx with OpenCV dnn alone (no PyTorch); works for any graph with one score output.
 
-publictest happy+sad (original FER2013 labels): accuracy at P(happy) >= 0.5, ROC AUC, ECE
-(10 equal-width bins over P(happy)); network forward time per face (median of --runs runs after
+publictest happy+sad (original FER2013 labels): accuracy at score >= 0.5, ROC AUC, ECE
+(10 equal-width bins over the score); publictest neutral faces: median score, shares < 0.25 / > 0.75;
+the shared photos cut as the C++ side does (photos_figures); network forward time per face (median of --runs runs after
 warm-up, cv2.setNumThreads(--threads)). Prints a JSON object; --json also writes it to a file.
 """
 import argparse
@@ -15,7 +16,9 @@ import numpy as np
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from face_mood import data, metrics  # noqa: E402
+from face_mood import data, metrics, photos  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def input_size(path):
@@ -26,45 +29,32 @@ def input_size(path):
     return dims[2]
 
 
-def photos_check(net, size, root):
-    """Sanity check only (never used for training or selection): the shared LFW news photos, largest
-    Haar-cascade face (OpenCV's haarcascade_frontalface_default), crop -> grey -> 48x48 INTER_AREA ->
-    SxS INTER_LINEAR, as the model card specifies."""
-    import csv
+def photos_figures(net, size, root):
+    """The shared photos (labels.csv), cut as the C++ side cuts them (photos.py: Haar alt2 with
+    Models/face_mood.json's settings, largest face, crop_scale square, grey, 48x48, SxS): faces found,
+    happy+sad accuracy / AUC / ECE, neutral median and shares below 0.25 / above 0.75. These are the
+    shipped graph's figures, i.e. in-sample for a calibration fitted on these photos (export.json has
+    the cross-validated ones)."""
     labels_csv = os.path.join(root, "photos", "labels.csv")
     if not os.path.exists(labels_csv):
         return None
-    cascade = cv2.CascadeClassifier(os.path.join(cv2.data.haarcascades, "haarcascade_frontalface_default.xml"))
-    with open(labels_csv, newline="") as f:
-        rows = list(csv.DictReader(f))
-    p, lab, missed = [], [], 0
+    rows = photos.load(root, REPO)
+    sc, lab = [], []
     for r in rows:
-        img = cv2.imread(os.path.join(root, "photos", r["file"]))
-        if img is None:
-            missed += 1
+        if r["face48"] is None:
             continue
-        g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
-        faces = cascade.detectMultiScale(g, 1.1, 5, minSize=(40, 40))
-        if len(faces) == 0:
-            missed += 1
-            continue
-        x, y, w, h = max(faces, key=lambda b: b[2] * b[3])
-        crop = g[y:y + h, x:x + w]
-        f48 = cv2.resize(crop, (48, 48), interpolation=cv2.INTER_AREA if w >= 48 else cv2.INTER_LINEAR)
-        fs = cv2.resize(f48, (size, size), interpolation=cv2.INTER_LINEAR)
-        net.setInput(fs.astype(np.float32)[None, None])
-        p.append(float(net.forward().ravel()[0]))
+        net.setInput(photos.to_input(r["face48"], size).astype(np.float32)[None, None])
+        sc.append(float(net.forward().ravel()[0]))
         lab.append(r["label"])
-    p, lab = np.array(p), np.array(lab)
-    out = {"photos": len(rows), "no_face": missed}
-    for name in ("happy", "sad", "neutral"):
-        m = lab == name
-        out[f"{name}_n"] = int(m.sum())
-        out[f"{name}_mean_p"] = float(p[m].mean()) if m.any() else None
+    sc, lab = np.array(sc), np.array(lab)
+    hs = sum(r["label"] in ("happy", "sad") for r in rows)
+    out = {"photos": len(rows), "no_face": sum(r["face48"] is None for r in rows),
+           "happy_sad_faces_found": float(np.isin(lab, ["happy", "sad"]).sum() / hs)}
     m = np.isin(lab, ["happy", "sad"])
-    y = (lab[m] == "happy").astype(np.int64)
-    out["happy_vs_sad_accuracy"] = metrics.accuracy(p[m], y)
-    out["happy_vs_sad_auc"] = metrics.roc_auc(p[m], y)
+    out.update(metrics.summary(sc[m], (lab[m] == "happy").astype(np.int64)))
+    out.update(metrics.neutral_summary(sc[lab == "neutral"]))
+    for name in ("happy", "sad", "neutral"):
+        out[f"{name}_mean_score"] = float(sc[lab == name].mean())
     return out
 
 
@@ -75,6 +65,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--json")
+    ap.add_argument("--no-photos", action="store_true")
     args = ap.parse_args(argv)
 
     cv2.setNumThreads(args.threads)
@@ -88,6 +79,12 @@ def main(argv=None):
     r = metrics.summary(p, y)
     r["faces"] = int(len(y))
     r["happy"] = int(y.sum())
+    xn = data.load_publictest_neutral(args.data, size)
+    pn = np.empty(len(xn))
+    for i in range(len(xn)):
+        net.setInput(xn[i].astype(np.float32)[None, None])
+        pn[i] = float(net.forward().ravel()[0])
+    r["publictest_neutral"] = metrics.neutral_summary(pn)
 
     blob = x[0].astype(np.float32)[None, None]
     for _ in range(20):
@@ -104,7 +101,7 @@ def main(argv=None):
               "forward_ms_p90": float(np.percentile(ts, 90)), "forward_runs": args.runs,
               "threads": args.threads, "input_size": size, "cv2_version": cv2.__version__,
               "onnx_bytes": os.path.getsize(args.onnx)})
-    r["photos_sanity_check"] = photos_check(net, size, args.data)
+    r["photos"] = None if args.no_photos else photos_figures(net, size, args.data)
     try:
         r["loadavg_1min"] = os.getloadavg()[0]
     except OSError:

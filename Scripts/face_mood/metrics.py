@@ -70,3 +70,10 @@ def fit_temperature(logit, y):
 
 def summary(p, y):
     return {"accuracy": accuracy(p, y), "auc": roc_auc(p, y), "ece": ece(p, y)}
+
+
+def neutral_summary(score):
+    """Where neutral faces land on the score: median and the shares below 0.25 / above 0.75."""
+    s = np.asarray(score, dtype=np.float64)
+    return {"neutral_n": int(len(s)), "neutral_median": float(np.median(s)),
+            "neutral_below_025": float(np.mean(s < 0.25)), "neutral_above_075": float(np.mean(s > 0.75))}

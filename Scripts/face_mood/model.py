@@ -8,6 +8,7 @@ the model card), as float32 values 0..255, shape [N,1,S,S], and does:
   2. MobileNetV2 features, global average pool, linear layer -> one logit (happy vs sad),
   3. logit / T (temperature from calibration) -> sigmoid -> P(happy), shape [N,1].
 """
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -79,9 +80,10 @@ class MobileNetV2Features(nn.Module):
 
 
 class FaceMoodNet(nn.Module):
-    def __init__(self, size=112, dropout=0.2):
+    def __init__(self, size=112, dropout=0.2, outputs=1):
         super().__init__()
         self.size = size
+        self.outputs = outputs
         self.norm = nn.Conv2d(1, 3, 1, bias=True)
         with torch.no_grad():
             self.norm.weight.copy_(torch.tensor([1.0 / (255.0 * s) for s in IMAGENET_STD]).view(3, 1, 1, 1))
@@ -90,7 +92,7 @@ class FaceMoodNet(nn.Module):
         self.norm.bias.requires_grad_(False)
         self.backbone = MobileNetV2Features()
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.backbone.last_channel, 1)
+        self.head = nn.Linear(self.backbone.last_channel, outputs)
 
     def load_imagenet(self, path):
         sd = torch.load(path, map_location="cpu", weights_only=True)
@@ -98,7 +100,7 @@ class FaceMoodNet(nn.Module):
         self.backbone.load_state_dict(sd, strict=True)
 
     def logit(self, x):
-        """x: [N,1,S,S] float 0..255 -> raw logit (happy vs sad), shape [N,1]."""
+        """x: [N,1,S,S] float 0..255 -> raw logits, shape [N,outputs] (1: happy vs sad; 8: FER+ emotions)."""
         x = self.norm(x)
         x = self.backbone(x)
         x = F.adaptive_avg_pool2d(x, 1).flatten(1)
@@ -138,3 +140,102 @@ class FlipAveraged(nn.Module):
 
     def forward(self, x):
         return torch.sigmoid(self.logit(x))
+
+
+class MoodScore(nn.Module):
+    """The shipped three-way graph: score = P(happy) + 1/2 P(neutral) from one [N,1,S,S] input.
+
+    The network's 8 logits are FER+'s emotions (data.EMOTIONS8); the happy / neutral / sad rows of the
+    last linear layer are kept (a softmax over them is the 3-way P(class | happy, neutral or sad)), the
+    calibration z / T + b (T one temperature or one per class, b = [b_happy, b_neutral, 0]) is folded into those rows, then Softmax and a
+    constant linear layer [1, 1/2, 0] give the score, shape [N,1]. With flip=True the 3 logits of the
+    crop and of its mirror image (x @ J, J anti-diagonal) are averaged before the calibration.
+    """
+
+    def __init__(self, net, rows, temperature=1.0, bias=(0.0, 0.0, 0.0), flip=False):
+        super().__init__()
+        self.net = net
+        feats = net.head.in_features
+        self.head3 = nn.Linear(feats, 3)
+        t = torch.tensor(temperature, dtype=torch.float32).reshape(-1)  # one temperature, or one per class
+        with torch.no_grad():
+            w = net.head.weight[list(rows)] / t.view(-1, 1)
+            b = net.head.bias[list(rows)] / t + torch.tensor(bias, dtype=torch.float32)
+            self.head3.weight.copy_(w)
+            self.head3.bias.copy_(b)
+        self.to_score = nn.Linear(3, 1)
+        with torch.no_grad():
+            self.to_score.weight.copy_(torch.tensor([[1.0, 0.5, 0.0]]))
+            self.to_score.bias.zero_()
+        self.flip = flip
+        if flip:
+            self.register_buffer("mirror", torch.flip(torch.eye(net.size), dims=[1]))
+
+    def _logits3(self, x):
+        x = self.net.norm(x)
+        x = self.net.backbone(x)
+        x = F.adaptive_avg_pool2d(x, 1).flatten(1)
+        return self.head3(x)
+
+    def logits3(self, x):
+        if self.flip:
+            return 0.5 * (self._logits3(x) + self._logits3(torch.matmul(x, self.mirror)))
+        return self._logits3(x)
+
+    def forward(self, x):
+        return self.to_score(torch.softmax(self.logits3(x), dim=1))
+
+
+def load_onnx_warm_start(net, path):
+    """Warm start from an earlier moosic face-mood ONNX graph (e.g. the happy-vs-sad model of commit
+    c6f7a2d): its convolutions (BatchNorm folded in by the export) become this network's convolutions,
+    each BatchNorm an identity plus the folded bias (to be kept in eval mode, see freeze_batchnorm), and
+    its happy-vs-sad logit w.f + b becomes the happiness (+1/2) and sadness (-1/2) rows of the head.
+    Returns the number of convolutions loaded."""
+    import onnx
+    from onnx import numpy_helper
+
+    m = onnx.load(path)
+    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    names, seen = [], set()
+    for n in m.graph.node:
+        if n.op_type == "Conv" and n.input[1] not in seen:
+            seen.add(n.input[1])
+            names.append((n.input[1], n.input[2]))
+    convs = [mod for mod in net.backbone.modules() if isinstance(mod, nn.Conv2d)]
+    bns = [mod for mod in net.backbone.modules() if isinstance(mod, nn.BatchNorm2d)]
+    names = names[1:]  # the first is the grey -> ImageNet-normalised 1x1 convolution (net.norm), fixed
+    if len(names) != len(convs) or len(bns) != len(convs):
+        raise ValueError(f"{path}: {len(names)} convolutions, the network has {len(convs)}")
+    with torch.no_grad():
+        for (wn, bn_name), conv, bn in zip(names, convs, bns):
+            w, b = torch.from_numpy(init[wn].copy()), torch.from_numpy(init[bn_name].copy())
+            if tuple(w.shape) != tuple(conv.weight.shape):
+                raise ValueError(f"{wn}: {tuple(w.shape)} != {tuple(conv.weight.shape)}")
+            conv.weight.copy_(w)
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0)
+            bn.weight.fill_(float(np.sqrt(1.0 + bn.eps)))
+            bn.bias.copy_(b)
+        gemm = [n for n in m.graph.node if n.op_type == "Gemm"][0]
+        hw, hb = torch.from_numpy(init[gemm.input[1]].copy()), torch.from_numpy(init[gemm.input[2]].copy())
+        net.head.weight.normal_(0, 0.01)
+        net.head.bias.zero_()
+        if net.outputs == 1:
+            net.head.weight.copy_(hw)
+            net.head.bias.copy_(hb)
+        else:
+            from face_mood.data import EMOTIONS8
+            h, s = EMOTIONS8.index("happiness"), EMOTIONS8.index("sadness")
+            net.head.weight[h] = 0.5 * hw[0]
+            net.head.weight[s] = -0.5 * hw[0]
+            net.head.bias[h] = 0.5 * hb[0]
+            net.head.bias[s] = -0.5 * hb[0]
+    return len(convs)
+
+
+def freeze_batchnorm(net):
+    """BatchNorm layers in eval mode (running statistics fixed; their scale and shift still train)."""
+    for mod in net.modules():
+        if isinstance(mod, nn.BatchNorm2d):
+            mod.eval()

@@ -1,4 +1,7 @@
-"""Fine-tune ImageNet MobileNetV2 for P(happy) on FER2013 with FER+ soft targets.
+"""Fine-tune ImageNet MobileNetV2 on FER2013 with FER+ soft targets: happy / neutral / sad (main, the
+FER+ votes for those three renormalised) and FER+'s 8 emotions (auxiliary), one 8-logit head.
+
+score = P(happy) + 1/2 P(neutral), P from the softmax over the happy / neutral / sad logits.
 
 Writes to --out: checkpoint.pt (selected weights, EMA), history.json (per-epoch publictest
 metrics), train.json (settings and timings).
@@ -17,8 +20,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from face_mood import data, metrics  # noqa: E402
-from face_mood.model import FaceMoodNet  # noqa: E402
+from face_mood import augment as aug, data, metrics  # noqa: E402
+from face_mood.model import FaceMoodNet, freeze_batchnorm, load_onnx_warm_start  # noqa: E402
 
 
 def imagenet_weights_path():
@@ -29,41 +32,34 @@ def imagenet_weights_path():
     return p
 
 
-def augment(x, gen, args):
-    """x: [B,1,S,S] float 0..255. Random mirror, small affine, brightness/contrast jitter."""
-    b = x.shape[0]
-    flip = torch.rand(b, generator=gen) < 0.5
-    x = torch.where(flip.view(b, 1, 1, 1), x.flip(3), x)
-    ang = (torch.rand(b, generator=gen) * 2 - 1) * math.radians(args.rotate)
-    scale = 1 + (torch.rand(b, generator=gen) * 2 - 1) * args.scale
-    tx = (torch.rand(b, generator=gen) * 2 - 1) * args.shift * 2  # normalised coords span 2
-    ty = (torch.rand(b, generator=gen) * 2 - 1) * args.shift * 2
-    cos, sin = torch.cos(ang) / scale, torch.sin(ang) / scale
-    theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
-    c = 1 + (torch.rand(b, 1, 1, 1, generator=gen) * 2 - 1) * args.contrast
-    br = (torch.rand(b, 1, 1, 1, generator=gen) * 2 - 1) * args.brightness
-    mean = x.mean(dim=(2, 3), keepdim=True)
-    return ((x - mean) * c + mean + br).clamp(0, 255)
+ROWS3 = [data.EMOTIONS8.index(c) for c in ("happiness", "neutral", "sadness")]
 
 
 @torch.no_grad()
-def predict_logits(model, imgs, batch=256):
+def predict_logits3(model, imgs, batch=256):
+    """[n,3] happy / neutral / sad logits of 48x48 or SxS uint8 faces (resized like the C++ side)."""
     model.eval()
     out = []
     for i in range(0, len(imgs), batch):
         x = torch.from_numpy(imgs[i:i + batch]).float().unsqueeze(1).contiguous(memory_format=torch.channels_last)
-        out.append(model.logit(x).squeeze(1))
+        out.append(model.logit(x)[:, ROWS3])
     return torch.cat(out).numpy().astype(np.float64)
 
 
-def evaluate(model, imgs, labels):
-    z = predict_logits(model, imgs)
-    p = metrics.sigmoid(z)
-    r = metrics.summary(p, labels)
-    r["nll"] = metrics.nll(z, labels, 1.0)
-    return r, z
+def score_from_logits3(z):
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    return p[:, 0] + 0.5 * p[:, 1]
+
+
+def evaluate(model, imgs, labels, neutral_imgs=None):
+    s = score_from_logits3(predict_logits3(model, imgs))
+    r = metrics.summary(s, labels)
+    if neutral_imgs is not None:
+        sn = score_from_logits3(predict_logits3(model, neutral_imgs))
+        r.update(metrics.neutral_summary(sn))
+    return r
 
 
 def main(argv=None):
@@ -80,12 +76,15 @@ def main(argv=None):
     ap.add_argument("--label-smoothing", type=float, default=0.05)
     ap.add_argument("--dropout", type=float, default=0.2)
     ap.add_argument("--ema", type=float, default=0.998)
-    ap.add_argument("--rotate", type=float, default=10.0, help="max rotation, degrees")
-    ap.add_argument("--scale", type=float, default=0.08, help="max relative zoom")
-    ap.add_argument("--shift", type=float, default=0.06, help="max shift, fraction of side")
-    ap.add_argument("--contrast", type=float, default=0.2)
-    ap.add_argument("--brightness", type=float, default=20.0)
-    ap.add_argument("--neutral", type=int, default=0, help="1: add FER2013 neutral faces with FER+ soft targets")
+    ap.add_argument("--init-onnx", help="warm start from this earlier face-mood ONNX graph instead of ImageNet")
+    ap.add_argument("--freeze", type=int, default=0,
+                    help="the first N blocks of MobileNetV2's features are not trained (run without gradients)")
+    ap.add_argument("--cached", type=int, default=0,
+                    help="with --freeze N: compute the frozen blocks' output once for this many augmented copies of "
+                         "every training face and train the rest over that cache (much cheaper per epoch)")
+    ap.add_argument("--train-limit", type=int, default=0, help="with --cached: use a random subset of this many faces")
+    ap.add_argument("--aux-weight", type=float, default=0.3, help="weight of the 8-way FER+ auxiliary loss")
+    ap.add_argument("--bench-steps", type=int, default=0, help="only time this many training steps, then exit")
     ap.add_argument("--select-from", type=float, default=0.5, help="select the best EMA epoch among the last fraction")
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--threads", type=int, default=1,
@@ -100,14 +99,32 @@ def main(argv=None):
     gen = torch.Generator().manual_seed(args.seed)
 
     t0 = time.time()
-    xtr, ttr, names = data.load_training(args.data, args.size, bool(args.neutral))
+    xtr, t3, t8, names = data.load_training3(args.data)
     xte, yte, _ = data.load_publictest(args.data, args.size)
+    xne = data.load_publictest_neutral(args.data, args.size)
     counts = {n: names.count(n) for n in sorted(set(names))}
-    print(f"training images {len(xtr)} {counts}, mean target {ttr.mean():.3f}; publictest happy+sad {len(xte)}"
-          f" ({yte.sum()} happy); load {time.time() - t0:.1f}s", flush=True)
+    mean3 = [round(float(v), 4) for v in t3.mean(axis=0)]
+    print(f"training images {len(xtr)} {counts}, mean happy/neutral/sad target {mean3}; publictest happy+sad "
+          f"{len(xte)} ({yte.sum()} happy), neutral {len(xne)}; load {time.time() - t0:.1f}s", flush=True)
+    rng = np.random.default_rng(args.seed)
 
-    model = FaceMoodNet(args.size, dropout=args.dropout)
-    model.load_imagenet(imagenet_weights_path())
+    model = FaceMoodNet(args.size, dropout=args.dropout, outputs=8)
+    if args.init_onnx:
+        n = load_onnx_warm_start(model, args.init_onnx)
+        print(f"warm start: {n} convolutions and the happy-vs-sad head from {args.init_onnx}", flush=True)
+    else:
+        model.load_imagenet(imagenet_weights_path())
+    feats = model.backbone.features
+    for blk in feats[:args.freeze]:
+        for q in blk.parameters():
+            q.requires_grad_(False)
+
+    def train_logits(x):
+        with torch.no_grad():
+            h = feats[:args.freeze](model.norm(x))
+        h = feats[args.freeze:](h)
+        return model.head(model.dropout(F.adaptive_avg_pool2d(h, 1).flatten(1)))
+
     model = model.to(memory_format=torch.channels_last)
     head = list(model.head.parameters())
     backbone = [p for p in model.backbone.parameters() if p.requires_grad]
@@ -117,8 +134,11 @@ def main(argv=None):
     ema = torch.optim.swa_utils.AveragedModel(
         model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(args.ema), use_buffers=True)
 
-    xtr_t = torch.from_numpy(xtr)
-    ttr_t = torch.from_numpy(ttr)
+    if args.cached:
+        return train_cached(args, model, feats, xtr, t3, t8, counts, mean3, xte, yte, xne)
+    t3_t = torch.from_numpy(t3)
+    t8_t = torch.from_numpy(t8)
+    rows3 = torch.tensor(ROWS3)
     steps_per_epoch = len(xtr) // args.batch  # drop the last partial batch
     total = steps_per_epoch * args.epochs
     history, best, step = [], None, 0
@@ -126,32 +146,45 @@ def main(argv=None):
     train_start = time.time()
     for epoch in range(1, args.epochs + 1):
         model.train()
+        if args.init_onnx:
+            freeze_batchnorm(model)
         e0 = time.time()
         perm = torch.randperm(len(xtr), generator=gen)
         run_loss = 0.0
         for i in range(steps_per_epoch):
             idx = perm[i * args.batch:(i + 1) * args.batch]
-            x = augment(xtr_t[idx].float().unsqueeze(1), gen, args).contiguous(memory_format=torch.channels_last)
-            t = ttr_t[idx].unsqueeze(1) * (1 - args.label_smoothing) + 0.5 * args.label_smoothing
+            x = torch.from_numpy(aug.augment_batch(xtr[idx.numpy()], rng, args.size)).contiguous(
+                memory_format=torch.channels_last)
+            t = t3_t[idx] * (1 - args.label_smoothing) + args.label_smoothing / 3
+            ta = t8_t[idx]
             lr_scale = min(1.0, (step + 1) / args.warmup_steps) * 0.5 * (1 + math.cos(math.pi * step / total))
             for g, base in zip(opt.param_groups, base_lrs):
                 g["lr"] = base * lr_scale
-            loss = F.binary_cross_entropy_with_logits(model.logit(x), t)
+            z = train_logits(x)
+            loss = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1).mean()
+            has8 = ta[:, 0] >= 0
+            if args.aux_weight > 0 and bool(has8.any()):
+                ta8 = ta[has8] * (1 - args.label_smoothing) + args.label_smoothing / 8
+                loss = loss + args.aux_weight * -(ta8 * F.log_softmax(z[has8], dim=1)).sum(1).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
             ema.update_parameters(model)
             run_loss += loss.item()
             step += 1
+            if args.bench_steps and step == args.bench_steps:
+                print(f"bench: {step} steps in {time.time() - e0:.1f}s ({(time.time() - e0) / step:.2f} s/step)", flush=True)
+                return
             if step % 50 == 0:
                 print(f"  step {step}/{total} loss {run_loss / (i + 1):.4f} {time.time() - e0:.0f}s", flush=True)
         train_s = time.time() - e0
         rec = {"epoch": epoch, "loss": run_loss / steps_per_epoch, "train_s": round(train_s, 1)}
         msg = f"epoch {epoch:2d} loss {rec['loss']:.4f} {train_s:.0f}s"
         if epoch >= select_from:  # publictest is only looked at for the epochs selection may pick
-            r_ema, _ = evaluate(ema.module, xte, yte)
+            r_ema = evaluate(ema.module, xte, yte, xne)
             rec["ema"] = r_ema
-            msg += f" | EMA publictest acc {r_ema['accuracy']:.4f} auc {r_ema['auc']:.4f} ece {r_ema['ece']:.4f} nll {r_ema['nll']:.4f}"
+            msg += (f" | EMA publictest acc {r_ema['accuracy']:.4f} auc {r_ema['auc']:.4f} ece {r_ema['ece']:.4f}"
+                    f" neutral median {r_ema['neutral_median']:.3f}")
         history.append(rec)
         print(msg, flush=True)
         if epoch >= select_from:
@@ -163,15 +196,144 @@ def main(argv=None):
 
     train_minutes = (time.time() - train_start) / 60
     _, best_epoch, state = best
-    torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout}, os.path.join(args.out, "checkpoint.pt"))
+    torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout, "outputs": 8, "rows3": ROWS3,
+                "warm_start": bool(args.init_onnx)},
+               os.path.join(args.out, "checkpoint.pt"))
     info = {"args": vars(args), "training_images": len(xtr), "training_counts": counts,
-            "mean_target": float(ttr.mean()), "steps": total, "steps_per_epoch": steps_per_epoch,
+            "mean_target3": mean3, "steps": total, "steps_per_epoch": steps_per_epoch,
             "train_minutes": round(train_minutes, 1), "selected_epoch": best_epoch,
             "selection": f"EMA weights at the end of epoch {select_from}..{args.epochs} with the highest publictest accuracy + AUC",
             "torch": torch.__version__}
     with open(os.path.join(args.out, "train.json"), "w") as f:
         json.dump(info, f, indent=1)
     print(f"training {train_minutes:.1f} min; selected EMA epoch {best_epoch}", flush=True)
+
+
+@torch.no_grad()
+def frozen_features(model, feats, k, imgs, size, rng=None, batch=128):
+    """Output of the first k feature blocks (float16) for 48x48 or SxS uint8 faces; augmented when rng is given."""
+    model.eval()
+    out = []
+    for i in range(0, len(imgs), batch):
+        chunk = imgs[i:i + batch]
+        if rng is not None:
+            x = aug.augment_batch(chunk, rng, size)
+        else:
+            x = chunk.astype(np.float32)[:, None]
+        x = torch.from_numpy(x).contiguous(memory_format=torch.channels_last)
+        h = feats[:k](model.norm(x))
+        if k >= len(feats):  # the whole backbone is frozen: keep only the pooled 1280 features
+            h = F.adaptive_avg_pool2d(h, 1)
+        out.append(h.to(torch.float16).contiguous())
+    return torch.cat(out)
+
+
+def train_cached(args, model, feats, xtr, t3, t8, counts, mean3, xte, yte, xne):
+    """Blocks 0..freeze-1 fixed and computed once (on --cached augmented copies of each face); the rest of
+    the network and the head trained over that cache for --epochs epochs."""
+    k = args.freeze
+    rng = np.random.default_rng(args.seed)
+    t0 = time.time()
+    if args.train_limit and args.train_limit < len(xtr):
+        keep = np.sort(rng.permutation(len(xtr))[:args.train_limit])
+        xtr, t3, t8 = xtr[keep], t3[keep], t8[keep]
+        print(f"training faces limited to {len(xtr)} (random subset)", flush=True)
+    cache = [frozen_features(model, feats, k, xtr, args.size, rng) for _ in range(args.cached)]
+    cte = frozen_features(model, feats, k, xte, args.size)
+    cne = frozen_features(model, feats, k, xne, args.size)
+    cache_s = time.time() - t0
+    print(f"cache: {args.cached} augmented copies of {len(xtr)} faces, blocks 0..{k - 1}, {cache[0].shape[1:]} each, "
+          f"{cache_s:.0f}s", flush=True)
+    cache = torch.cat(cache)
+    n = len(xtr)
+    t3_t = torch.from_numpy(np.tile(t3, (args.cached, 1)))
+    t8_t = torch.from_numpy(np.tile(t8, (args.cached, 1)))
+    rows3 = torch.tensor(ROWS3)
+    tail = feats[k:]
+
+    def logits(h):
+        h = tail(h.float())
+        return model.head(model.dropout(F.adaptive_avg_pool2d(h, 1).flatten(1)))
+
+    @torch.no_grad()
+    def eval_cached(m_tail, m_head, c, batch=512):
+        zs = []
+        for i in range(0, len(c), batch):
+            h = m_tail(c[i:i + batch].float())
+            zs.append(m_head(F.adaptive_avg_pool2d(h, 1).flatten(1))[:, ROWS3])
+        return torch.cat(zs).numpy().astype(np.float64)
+
+    params = [q for q in tail.parameters()] + list(model.head.parameters())
+    opt = torch.optim.AdamW([{"params": list(tail.parameters()), "lr": args.lr_backbone},
+                             {"params": list(model.head.parameters()), "lr": args.lr_head}], weight_decay=args.weight_decay)
+    base_lrs = [args.lr_backbone, args.lr_head]
+    for q in params:
+        q.requires_grad_(True)
+    ema = torch.optim.swa_utils.AveragedModel(
+        model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(args.ema), use_buffers=True)
+    steps_per_epoch = len(cache) // args.batch
+    total = steps_per_epoch * args.epochs
+    gen = torch.Generator().manual_seed(args.seed)
+    history, best, step = [], None, 0
+    select_from = max(1, int(math.ceil(args.epochs * (1 - args.select_from))))
+    train_start = time.time()
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        freeze_batchnorm(model)
+        e0 = time.time()
+        perm = torch.randperm(len(cache), generator=gen)
+        run_loss = 0.0
+        for i in range(steps_per_epoch):
+            idx = perm[i * args.batch:(i + 1) * args.batch]
+            t = t3_t[idx] * (1 - args.label_smoothing) + args.label_smoothing / 3
+            ta = t8_t[idx]
+            lr_scale = min(1.0, (step + 1) / args.warmup_steps) * 0.5 * (1 + math.cos(math.pi * step / total))
+            for g, base in zip(opt.param_groups, base_lrs):
+                g["lr"] = base * lr_scale
+            z = logits(cache[idx])
+            loss = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1).mean()
+            has8 = ta[:, 0] >= 0
+            if args.aux_weight > 0 and bool(has8.any()):
+                ta8 = ta[has8] * (1 - args.label_smoothing) + args.label_smoothing / 8
+                loss = loss + args.aux_weight * -(ta8 * F.log_softmax(z[has8], dim=1)).sum(1).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            ema.update_parameters(model)
+            run_loss += loss.item()
+            step += 1
+        train_s = time.time() - e0
+        rec = {"epoch": epoch, "loss": run_loss / steps_per_epoch, "train_s": round(train_s, 1)}
+        msg = f"epoch {epoch:2d} loss {rec['loss']:.4f} {train_s:.0f}s"
+        if epoch >= select_from:
+            em = ema.module
+            em.eval()
+            etail = em.backbone.features[k:]
+            s_te = score_from_logits3(eval_cached(etail, em.head, cte))
+            r = metrics.summary(s_te, yte)
+            r.update(metrics.neutral_summary(score_from_logits3(eval_cached(etail, em.head, cne))))
+            rec["ema"] = r
+            msg += (f" | EMA publictest acc {r['accuracy']:.4f} auc {r['auc']:.4f} ece {r['ece']:.4f}"
+                    f" neutral median {r['neutral_median']:.3f}")
+            score = r["accuracy"] + r["auc"]
+            if best is None or score > best[0]:
+                best = (score, epoch, copy.deepcopy(em.state_dict()))
+        history.append(rec)
+        print(msg, flush=True)
+        with open(os.path.join(args.out, "history.json"), "w") as f:
+            json.dump(history, f, indent=1)
+    train_minutes = (time.time() - train_start) / 60
+    _, best_epoch, state = best
+    torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout, "outputs": 8, "rows3": ROWS3,
+                "warm_start": bool(args.init_onnx)}, os.path.join(args.out, "checkpoint.pt"))
+    info = {"args": vars(args), "training_images": n, "training_counts": counts, "mean_target3": mean3,
+            "steps": total, "steps_per_epoch": steps_per_epoch, "cache_minutes": round(cache_s / 60, 1),
+            "train_minutes": round(train_minutes + cache_s / 60, 1), "selected_epoch": best_epoch,
+            "selection": f"EMA weights at the end of epoch {select_from}..{args.epochs} with the highest publictest accuracy + AUC",
+            "torch": torch.__version__}
+    with open(os.path.join(args.out, "train.json"), "w") as f:
+        json.dump(info, f, indent=1)
+    print(f"training {train_minutes:.1f} min (+ cache {cache_s / 60:.1f} min); selected EMA epoch {best_epoch}", flush=True)
 
 
 if __name__ == "__main__":
