@@ -21,6 +21,11 @@ public struct GenreProfile: Sendable, Equatable {
         public var libraryTracks: Int
         public var withFeatures: Int
 
+        public init(libraryTracks: Int, withFeatures: Int) {
+            self.libraryTracks = libraryTracks
+            self.withFeatures = withFeatures
+        }
+
         enum CodingKeys: String, CodingKey {
             case libraryTracks = "library_tracks"
             case withFeatures = "with_features"
@@ -56,12 +61,23 @@ public struct GenreProfile: Sendable, Equatable {
 }
 
 extension GenreProfile {
-    /// The profile over `genres` only (e.g. the genres the local catalog has songs of), its shares
-    /// scaled to sum to 1 again; unchanged coverage.
-    public func restricted(to genres: Set<String>) -> GenreProfile {
-        let kept = shares.filter { genres.contains($0.genre) }
+    /// A profile from weights (a listener's shares of listening, as the ranker and its tests state
+    /// them): genres without weight are left out, the rest scaled to sum to 1, most likely first.
+    public init(weights: [(genre: String, share: Double)],
+                coverage: Coverage = Coverage(libraryTracks: 0, withFeatures: 0)) {
+        let kept = weights.filter { $0.share > 0 }
         let total = kept.reduce(0) { $0 + $1.share }
-        return GenreProfile(shares: kept.map { GenreShare(genre: $0.genre, share: total > 0 ? $0.share / total : 0) },
-                            coverage: coverage)
+        shares = kept.map { GenreShare(genre: $0.genre, share: $0.share / total) }
+            .sorted { $0.share != $1.share ? $0.share > $1.share : $0.genre < $1.genre }
+        self.coverage = coverage
     }
+
+    /// The profile over `genres` only (e.g. the genres the local catalog has songs of): the genres
+    /// with a share, scaled to sum to 1 again; unchanged coverage.
+    public func restricted(to genres: Set<String>) -> GenreProfile {
+        GenreProfile(weights: shares.filter { genres.contains($0.genre) }.map { ($0.genre, $0.share) }, coverage: coverage)
+    }
+
+    /// The share of `genre` (0 for a genre not in the profile).
+    public func share(of genre: String) -> Double { shares.first { $0.genre == genre }?.share ?? 0 }
 }

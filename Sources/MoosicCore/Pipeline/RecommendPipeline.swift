@@ -31,7 +31,7 @@ public struct Recommendation: Sendable {
     /// The user's profile over every genre the model knows.
     public var profile: GenreProfile
     /// The profile over the genres the catalog has, rescaled to sum to 1: what the ranking used.
-    public var rankedGenres: GenreShares
+    public var rankedGenres: GenreProfile
     public var picks: [RankedPick]
     public var playlist: PublishedPlaylist?
     public var playlistName: String
@@ -114,7 +114,7 @@ public struct RecommendPipeline: Sendable {
 
         // 3. Candidates and ranking, over the genres the catalog has.
         let available = try catalog.catalogGenres()
-        let catalogProfile = GenreShares(profile.restricted(to: available).shares.map { ($0.genre, $0.share) })
+        let catalogProfile = profile.restricted(to: available)
         let topGenres = catalogProfile.shares.prefix(request.options.maxGenres).map(\.genre)
         let candidates = try catalog.rankingCandidates(genres: topGenres)
         if candidates.isEmpty {

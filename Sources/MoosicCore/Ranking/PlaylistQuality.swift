@@ -20,7 +20,7 @@ public struct PlaylistQuality: Sendable, Equatable, Codable {
         case tracks
     }
 
-    public static func measure(_ picks: [RankedPick], profile: GenreShares) -> PlaylistQuality {
+    public static func measure(_ picks: [RankedPick], profile: GenreProfile) -> PlaylistQuality {
         guard !picks.isEmpty else {
             return PlaylistQuality(genreDivergence: 1, meanEmotionError: 0, distinctArtists: 0, newToUser: 0, tracks: 0)
         }

@@ -36,24 +36,6 @@ public struct RankingCandidate: Sendable, Equatable {
     }
 }
 
-/// A user's listening by genre: shares that sum to 1.
-public struct GenreShares: Sendable, Equatable {
-    public var shares: [(genre: String, share: Double)]
-
-    public init(_ shares: [(genre: String, share: Double)]) {
-        let total = shares.reduce(0) { $0 + max($1.share, 0) }
-        self.shares = shares.filter { $0.share > 0 }
-            .map { ($0.genre, total > 0 ? $0.share / total : 0) }
-            .sorted { $0.share != $1.share ? $0.share > $1.share : $0.genre < $1.genre }
-    }
-
-    public func share(of genre: String) -> Double { shares.first { $0.genre == genre }?.share ?? 0 }
-
-    public static func == (a: GenreShares, b: GenreShares) -> Bool {
-        a.shares.map(\.genre) == b.shares.map(\.genre) && a.shares.map(\.share) == b.shares.map(\.share)
-    }
-}
-
 /// What the ranker needs to know of the user's library: what they already have.
 public struct LibraryIndex: Sendable {
     public var trackIDs: Set<String>
@@ -121,7 +103,7 @@ public enum Ranker {
 
     /// How many picks each of the top genres gets: proportional to the profile, by largest
     /// remainder, over the genres that have candidates.
-    public static func quotas(profile: GenreShares, available: Set<String>, size: Int, maxGenres: Int) -> [(genre: String, count: Int)] {
+    public static func quotas(profile: GenreProfile, available: Set<String>, size: Int, maxGenres: Int) -> [(genre: String, count: Int)] {
         let top = Array(profile.shares.filter { available.contains($0.genre) }.prefix(maxGenres))
         let total = top.reduce(0) { $0 + $1.share }
         guard total > 0, size > 0 else { return [] }
@@ -160,7 +142,7 @@ public enum Ranker {
         return sequence
     }
 
-    public static func rank(mood: Double, profile: GenreShares, candidates: [RankingCandidate], library: LibraryIndex,
+    public static func rank(mood: Double, profile: GenreProfile, candidates: [RankingCandidate], library: LibraryIndex,
                             options: RankingOptions) -> [RankedPick] {
         var pool = options.excludeLibrary ? candidates.filter { !library.contains($0) } : candidates
         // Deterministic order whatever order the catalog query returned.

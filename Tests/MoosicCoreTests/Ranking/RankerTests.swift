@@ -15,7 +15,7 @@ import Testing
                              emotion: Double((i * 37) % 150) / 149, popularity: (i * 7) % 100)
         }
     }
-    static let profile = GenreShares([("rock", 0.5), ("pop", 0.3), ("sad", 0.2)])
+    static let profile = GenreProfile(weights: [("rock", 0.5), ("pop", 0.3), ("sad", 0.2)])
     static let noLibrary = LibraryIndex(tracks: [])
 
     func rank(mood: Double, _ options: RankingOptions, library: LibraryIndex = noLibrary,
@@ -160,7 +160,7 @@ import Testing
                      pick("2", "rock", "x", emotion: 0.2, target: 0.4, new: false),
                      pick("3", "pop", "y;z", emotion: 0.4, target: 0.4, new: true),
                      pick("4", "pop", "z", emotion: 0.4, target: 0.4, new: true)]
-        let quality = PlaylistQuality.measure(picks, profile: GenreShares([("rock", 1), ("pop", 1)]))
+        let quality = PlaylistQuality.measure(picks, profile: GenreProfile(weights: [("rock", 1), ("pop", 1)]))
         #expect(quality.genreDivergence == 0)
         #expect(abs(quality.meanEmotionError - 0.075) < 1e-12)
         #expect(quality.distinctArtists == 3)
