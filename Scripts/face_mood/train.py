@@ -62,6 +62,26 @@ def evaluate(model, imgs, labels, neutral_imgs=None):
     return r
 
 
+def training_step(args, opt, base_lrs, ema, model, step, total, forward, t, ta, rows3):
+    """One optimiser step, the same for full fine-tuning and for the head over cached features:
+    warm-up then cosine learning rate, soft-target cross-entropy over happy/neutral/sad plus the
+    FER+ 8-way votes as an auxiliary target where a face has them; returns the step's loss."""
+    lr_scale = min(1.0, (step + 1) / args.warmup_steps) * 0.5 * (1 + math.cos(math.pi * step / total))
+    for g, base in zip(opt.param_groups, base_lrs):
+        g["lr"] = base * lr_scale
+    z = forward()
+    loss = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1).mean()
+    has8 = ta[:, 0] >= 0
+    if args.aux_weight > 0 and bool(has8.any()):
+        ta8 = ta[has8] * (1 - args.label_smoothing) + args.label_smoothing / 8
+        loss = loss + args.aux_weight * -(ta8 * F.log_softmax(z[has8], dim=1)).sum(1).mean()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    ema.update_parameters(model)
+    return loss.item()
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=data.data_root())
@@ -157,20 +177,8 @@ def main(argv=None):
                 memory_format=torch.channels_last)
             t = t3_t[idx] * (1 - args.label_smoothing) + args.label_smoothing / 3
             ta = t8_t[idx]
-            lr_scale = min(1.0, (step + 1) / args.warmup_steps) * 0.5 * (1 + math.cos(math.pi * step / total))
-            for g, base in zip(opt.param_groups, base_lrs):
-                g["lr"] = base * lr_scale
-            z = train_logits(x)
-            loss = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1).mean()
-            has8 = ta[:, 0] >= 0
-            if args.aux_weight > 0 and bool(has8.any()):
-                ta8 = ta[has8] * (1 - args.label_smoothing) + args.label_smoothing / 8
-                loss = loss + args.aux_weight * -(ta8 * F.log_softmax(z[has8], dim=1)).sum(1).mean()
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            ema.update_parameters(model)
-            run_loss += loss.item()
+            run_loss += training_step(args, opt, base_lrs, ema, model, step, total,
+                                      lambda: train_logits(x), t, ta, rows3)
             step += 1
             if args.bench_steps and step == args.bench_steps:
                 print(f"bench: {step} steps in {time.time() - e0:.1f}s ({(time.time() - e0) / step:.2f} s/step)", flush=True)
@@ -287,20 +295,8 @@ def train_cached(args, model, feats, xtr, t3, t8, counts, mean3, xte, yte, xne):
             idx = perm[i * args.batch:(i + 1) * args.batch]
             t = t3_t[idx] * (1 - args.label_smoothing) + args.label_smoothing / 3
             ta = t8_t[idx]
-            lr_scale = min(1.0, (step + 1) / args.warmup_steps) * 0.5 * (1 + math.cos(math.pi * step / total))
-            for g, base in zip(opt.param_groups, base_lrs):
-                g["lr"] = base * lr_scale
-            z = logits(cache[idx])
-            loss = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1).mean()
-            has8 = ta[:, 0] >= 0
-            if args.aux_weight > 0 and bool(has8.any()):
-                ta8 = ta[has8] * (1 - args.label_smoothing) + args.label_smoothing / 8
-                loss = loss + args.aux_weight * -(ta8 * F.log_softmax(z[has8], dim=1)).sum(1).mean()
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            ema.update_parameters(model)
-            run_loss += loss.item()
+            run_loss += training_step(args, opt, base_lrs, ema, model, step, total,
+                                      lambda: logits(cache[idx]), t, ta, rows3)
             step += 1
         train_s = time.time() - e0
         rec = {"epoch": epoch, "loss": run_loss / steps_per_epoch, "train_s": round(train_s, 1)}
