@@ -17,11 +17,13 @@ public enum StandardPipeline {
         let moodReader = try FaceMoodReader(environment: environment)
         let profiler = ForestGenreProfiler(
             model: try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName)), catalog: store)
-        guard try SongEmotion.installedModel(environment) != nil else {
+        guard let emotionModel = try SongEmotion.installedModel(environment) else {
             throw MoosicError.configuration("the song-emotion model song_emotion.json is missing (see Models/song_emotion.md)")
         }
         if offline { try importFixtureCatalogIfEmpty(store: store, environment: environment) }
-        _ = try SongEmotion.refreshScores(in: store, environment: environment)
+        // The model just loaded, not a second read of its file: scores missing or left by another
+        // model are filled in here, so ranking only reads them.
+        _ = try store.refreshEmotionScores(model: emotionModel)
         if offline {
             let library: LibrarySyncing
             if let fixtures = try? environment.fixtureLibraryDirectory(user: user) {
