@@ -20,6 +20,8 @@ struct RecommendationJSON: Encodable {
     struct Track: Encodable {
         var id, uri, name, artists, genre: String
         var emotion, score, target: Double
+        /// P(energetic) and the energy the position aimed at.
+        var arousal, energyTarget: Double
         var reason: String
     }
     struct Playlist: Encodable {
@@ -59,7 +61,8 @@ struct RecommendationJSON: Encodable {
             tracks: r.picks.map { p in
                 Track(id: p.candidate.id, uri: "spotify:track:\(p.candidate.id)", name: p.candidate.name,
                       artists: p.candidate.artists.replacingOccurrences(of: ";", with: ", "), genre: p.candidate.genre,
-                      emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target), reason: p.reason)
+                      emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target),
+                      arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason)
             })
         quality = r.quality
         sync = Sync(playlists: r.sync.playlists, libraryTracks: r.sync.libraryTracks, requests: r.sync.requests)
@@ -85,9 +88,9 @@ enum RecommendationText {
             lines.append("playlist \"\(r.playlistName)\" (dry run: not written)")
         }
         lines.append("")
-        let header = ["#", "emotion", "genre", "artist", "title"]
+        let header = ["#", "emotion", "energy", "genre", "artist", "title"]
         var rows = r.picks.enumerated().map { i, p in
-            [String(i + 1), String(format: "%.2f", p.candidate.emotion), p.candidate.genre,
+            [String(i + 1), String(format: "%.2f", p.candidate.emotion), String(format: "%.2f", p.candidate.arousal), p.candidate.genre,
              clip(p.candidate.artists.replacingOccurrences(of: ";", with: ", "), 28), clip(p.candidate.name, 40)]
         }
         rows.insert(header, at: 0)
@@ -99,8 +102,9 @@ enum RecommendationText {
         }
         lines.append("")
         let q = r.quality
-        lines.append(String(format: "%@ strategy · genre JSD %.3f · mean |emotion − target| %.3f · %d artists · %.0f %% new to you",
-                            strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.distinctArtists, q.newToUser * 100))
+        lines.append(String(format: "%@ strategy · genre JSD %.3f · mean |emotion − target| %.3f · |energy − target| %.3f · smoothness |Δemotion| %.3f |Δenergy| %.3f · %d artists · %.0f %% new to you",
+                            strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.meanEnergyError, q.emotionStep,
+                            q.energyStep, q.distinctArtists, q.newToUser * 100))
         for note in r.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")
     }

@@ -180,19 +180,10 @@ public enum CatalogCSV {
                 || reader.equals(fields[c.explicit], "0")) {
                 report(column: "explicit", "\(quoted(c.explicit)) is not True or False")
             }
-            let unit = 0.0...1.0
-            let features = AudioFeatures(
-                danceability: number(c.danceability, "danceability", in: unit),
-                energy: number(c.energy, "energy", in: unit),
-                key: integer(c.key, "key", in: -1...11),
-                loudness: number(c.loudness, "loudness", in: -60...5),
-                mode: integer(c.mode, "mode", in: 0...1),
-                speechiness: number(c.speechiness, "speechiness", in: unit),
-                acousticness: number(c.acousticness, "acousticness", in: unit),
-                instrumentalness: number(c.instrumentalness, "instrumentalness", in: unit),
-                liveness: number(c.liveness, "liveness", in: unit),
-                valence: number(c.valence, "valence", in: unit),
-                tempo: number(c.tempo, "tempo", in: 0...Double.greatestFiniteMagnitude))
+            let features = audioFeatures(
+                danceability: c.danceability, energy: c.energy, key: c.key, loudness: c.loudness, mode: c.mode,
+                speechiness: c.speechiness, acousticness: c.acousticness, instrumentalness: c.instrumentalness,
+                liveness: c.liveness, valence: c.valence, tempo: c.tempo)
             let timeSignature = integer(c.timeSignature, "time_signature", in: 0...7)
             guard problems.isEmpty else { return nil }
             let track = CatalogTrack(id: id, name: name, artists: artists, album: album, popularity: popularity,
@@ -200,6 +191,26 @@ public enum CatalogCSV {
                                      timeSignature: timeSignature)
             let trimmedGenre = genre.first == " " || genre.last == " " ? genre.trimmingCharacters(in: .whitespaces) : genre
             return CatalogRow(track: track, genre: trimmedGenre, line: line)
+        }
+
+        /// The 11 audio features at these field indices, each checked against the range Spotify
+        /// published it in; `mode` is 0 when the file has no such column (moods_dev.csv).
+        mutating func audioFeatures(danceability: Int, energy: Int, key: Int, loudness: Int, mode: Int?,
+                                    speechiness: Int, acousticness: Int, instrumentalness: Int, liveness: Int,
+                                    valence: Int, tempo: Int) -> AudioFeatures {
+            let unit = 0.0...1.0
+            return AudioFeatures(
+                danceability: number(danceability, "danceability", in: unit),
+                energy: number(energy, "energy", in: unit),
+                key: integer(key, "key", in: -1...11),
+                loudness: number(loudness, "loudness", in: -60...5),
+                mode: mode.map { integer($0, "mode", in: 0...1) } ?? 0,
+                speechiness: number(speechiness, "speechiness", in: unit),
+                acousticness: number(acousticness, "acousticness", in: unit),
+                instrumentalness: number(instrumentalness, "instrumentalness", in: unit),
+                liveness: number(liveness, "liveness", in: unit),
+                valence: number(valence, "valence", in: unit),
+                tempo: number(tempo, "tempo", in: 0...Double.greatestFiniteMagnitude))
         }
 
         static func isSpotifyID(_ id: String) -> Bool {
