@@ -163,10 +163,9 @@ struct TrainEmotionCommand: ParsableCommand {
         }
         let refresh = try SongEmotion.refreshCatalog(environment, afterWriting: url)
         if json {
-            try Output.printJSON(TrainJSON(agreement: validation?.mean, seconds: seconds, songs: contents.songs.count,
-                                           genre_rows: genreRows?.count, invalid_rows: contents.invalidRows,
-                                           calibration: model.calibration, model: url.path, identity: model.identity,
-                                           catalog_scored: refresh?.scored))
+            try Output.printJSON(TrainJSON(agreement: validation?.mean, fields: .init(
+                seconds: seconds, songs: contents.songs.count, genre_rows: genreRows?.count, invalid_rows: contents.invalidRows,
+                calibration: model.calibration, model: url.path, identity: model.identity, catalog_scored: refresh?.scored)))
             return
         }
         print(String(format: "trained on %d songs%@ in %.2f s", contents.songs.count,
@@ -185,13 +184,17 @@ struct TrainEmotionCommand: ParsableCommand {
     /// n/accuracy/auc/ece as the earlier command printed them) and what was trained.
     struct TrainJSON: Encodable {
         var agreement: MoodAgreement?
-        var seconds: Double
-        var songs: Int
-        var genre_rows: Int?
-        var invalid_rows: Int
-        var calibration: PlattScaling
-        var model, identity: String
-        var catalog_scored: Int?
+        var fields: Fields
+
+        struct Fields: Encodable {
+            var seconds: Double
+            var songs: Int
+            var genre_rows: Int?
+            var invalid_rows: Int
+            var calibration: PlattScaling
+            var model, identity: String
+            var catalog_scored: Int?
+        }
 
         enum Keys: String, CodingKey { case accuracy, auc, ece }
 
@@ -203,18 +206,7 @@ struct TrainEmotionCommand: ParsableCommand {
                 try c.encode(happy.auc, forKey: .auc)
                 try c.encode(happy.ece, forKey: .ece)
             }
-            try Fields(seconds: seconds, songs: songs, genre_rows: genre_rows, invalid_rows: invalid_rows,
-                       calibration: calibration, model: model, identity: identity, catalog_scored: catalog_scored).encode(to: encoder)
-        }
-
-        struct Fields: Encodable {
-            var seconds: Double
-            var songs: Int
-            var genre_rows: Int?
-            var invalid_rows: Int
-            var calibration: PlattScaling
-            var model, identity: String
-            var catalog_scored: Int?
+            try fields.encode(to: encoder)
         }
     }
 }

@@ -62,43 +62,15 @@ public enum MoodSongsCSV {
     }
 
     public static func parse(bytes: [UInt8], name: String) throws -> Contents {
-        var reader = CSVReader(bytes: bytes)
-        var fields: [CSVReader.Field] = []
-        do {
-            guard try reader.readRecord(into: &fields) else {
-                throw MoosicError.invalidData("\(name) is empty: expected a header line with \(requiredColumns.joined(separator: ","))")
-            }
-            let header = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces) }
-            var index: [String: Int] = [:]
-            for (i, column) in header.enumerated() where index[column] == nil { index[column] = i }
-            let missing = requiredColumns.filter { index[$0] == nil }
-            guard missing.isEmpty else {
-                let hint = index["track_genre"] != nil ? " (this looks like a catalog file: use --data for it)" : ""
-                throw MoosicError.invalidData("\(name), line 1: missing column(s) \(missing.joined(separator: ", "))\(hint)")
-            }
-            var songs: [MoodSong] = []
-            var problems: [CatalogCSV.Problem] = []
-            var invalidRows = 0
-            while try reader.readRecord(into: &fields) {
-                var validator = CatalogCSV.RowValidator(reader: reader, fields: fields, line: reader.line)
-                if fields.count != header.count {
-                    validator.report(column: "-", "expected \(header.count) fields, found \(fields.count)")
-                } else if let song = song(&validator, index) {
-                    songs.append(song)
-                    continue
-                }
-                problems.append(contentsOf: validator.problems)
-                invalidRows += 1
-            }
-            return Contents(songs: songs, problems: problems, invalidRows: invalidRows)
-        } catch let problem as CSVReader.Problem {
-            switch problem {
-            case .unterminatedQuote(let line):
-                throw MoosicError.invalidData("\(name), line \(line): a quoted field is never closed")
-            case .textAfterClosingQuote(let line):
-                throw MoosicError.invalidData("\(name), line \(line): text after a closing quote")
-            }
+        var songs: [MoodSong] = []
+        let hint: ([String: Int]) -> String = { $0["track_genre"] != nil ? " (this looks like a catalog file: use --data for it)" : "" }
+        let (problems, invalidRows) = try CatalogCSV.readRecords(bytes: bytes, name: name, required: requiredColumns,
+                                                                 hint: hint) { validator, index in
+            guard let song = song(&validator, index) else { return false }
+            songs.append(song)
+            return true
         }
+        return Contents(songs: songs, problems: problems, invalidRows: invalidRows)
     }
 
     static func song(_ v: inout CatalogCSV.RowValidator, _ c: [String: Int]) -> MoodSong? {
