@@ -19,6 +19,9 @@ public enum CatalogCSV {
         public var description: String { "line \(line), column \(column): \(message)" }
     }
 
+    /// A Spotify id as the catalog accepts it: 22 ASCII letters and digits.
+    public static func isSpotifyID(_ id: String) -> Bool { RowValidator.isSpotifyID(id) }
+
     public struct Contents: Sendable {
         public var rows: [CatalogRow]
         public var problems: [Problem]
@@ -180,19 +183,20 @@ public enum CatalogCSV {
                 || reader.equals(fields[c.explicit], "0")) {
                 report(column: "explicit", "\(quoted(c.explicit)) is not True or False")
             }
-            let unit = 0.0...1.0
+            // The ranges are AudioFeatures.Valid, which the features service's answers are checked against too.
+            let unit = AudioFeatures.Valid.unit
             let features = AudioFeatures(
                 danceability: number(c.danceability, "danceability", in: unit),
                 energy: number(c.energy, "energy", in: unit),
-                key: integer(c.key, "key", in: -1...11),
-                loudness: number(c.loudness, "loudness", in: -60...5),
-                mode: integer(c.mode, "mode", in: 0...1),
+                key: integer(c.key, "key", in: AudioFeatures.Valid.key),
+                loudness: number(c.loudness, "loudness", in: AudioFeatures.Valid.loudness),
+                mode: integer(c.mode, "mode", in: AudioFeatures.Valid.mode),
                 speechiness: number(c.speechiness, "speechiness", in: unit),
                 acousticness: number(c.acousticness, "acousticness", in: unit),
                 instrumentalness: number(c.instrumentalness, "instrumentalness", in: unit),
                 liveness: number(c.liveness, "liveness", in: unit),
                 valence: number(c.valence, "valence", in: unit),
-                tempo: number(c.tempo, "tempo", in: 0...Double.greatestFiniteMagnitude))
+                tempo: number(c.tempo, "tempo", in: AudioFeatures.Valid.tempo))
             let timeSignature = integer(c.timeSignature, "time_signature", in: 0...7)
             guard problems.isEmpty else { return nil }
             let track = CatalogTrack(id: id, name: name, artists: artists, album: album, popularity: popularity,
