@@ -16,11 +16,15 @@ public enum ProfileEvaluation {
     public struct Settings: Sendable {
         public var listeners = 40
         public var hidden = 0.8
+        /// Of the hidden tracks, the share whose artists the catalog does not know either (their
+        /// names are changed): real libraries are full of artists no catalog has.
+        public var unknownArtists = 0.0
         public var seed: UInt64 = 12
 
-        public init(listeners: Int = 40, hidden: Double = 0.8, seed: UInt64 = 12) {
+        public init(listeners: Int = 40, hidden: Double = 0.8, unknownArtists: Double = 0, seed: UInt64 = 12) {
             self.listeners = listeners
             self.hidden = hidden
+            self.unknownArtists = unknownArtists
             self.seed = seed
         }
     }
@@ -44,6 +48,7 @@ public enum ProfileEvaluation {
         public var listeners: Int
         public var meanTracks: Double
         public var hiddenShare: Double
+        public var unknownArtistShare: Double
         public var rows: [Row]
     }
 
@@ -81,10 +86,13 @@ public enum ProfileEvaluation {
             byGenre[row.genre, default: []].append(row)
         }
         let genres = byGenre.keys.sorted()
-        struct Listener { var truth: [String: Double]; var library: [LibraryTrack]; var hidden: [String: AudioFeatures] }
+        struct Listener { var truth: [String: Double]; var library: [LibraryTrack] }
+        // Whether a track is hidden (and under which id, title and artists it is in libraries) is
+        // decided once per track, so that a track two listeners share is hidden for both.
+        struct Disguise { var id: String; var name: String; var artists: String }
+        var disguises: [String: Disguise] = [:]
+        var hiddenFeatures: [String: AudioFeatures] = [:]
         var listeners: [Listener] = []
-        var hiddenIDs = Set<String>()
-        var taken = Set<String>()
         for _ in 0..<settings.listeners {
             var pool = genres
             random.shuffle(&pool)
@@ -93,38 +101,45 @@ public enum ProfileEvaluation {
             let size = 200 + random.below(101)
             var counts: [String: Double] = [:]
             var library: [LibraryTrack] = []
-            var hidden: [String: AudioFeatures] = [:]
             for (genre, weight) in zip(liked, weights) {
-                var candidates = byGenre[genre]!.filter { !taken.contains($0.track.id) }
+                var candidates = byGenre[genre]!
                 random.shuffle(&candidates)
                 let n = min(candidates.count, Int((Double(size) * weight / weights.reduce(0, +)).rounded()))
                 for row in candidates.prefix(n) {
-                    taken.insert(row.track.id)
                     counts[genre, default: 0] += 1
-                    if Double(random.unitFloat()) < settings.hidden {
-                        hiddenIDs.insert(row.track.id)
-                        let id = randomSpotifyID(&random)
-                        library.append(LibraryTrack(id: id, name: row.track.name + " Redux", artists: row.track.artists))
-                        hidden[id] = row.track.features
-                    } else {
-                        library.append(LibraryTrack(id: row.track.id, name: row.track.name, artists: row.track.artists))
+                    let t = row.track
+                    let hidden = CrossValidation.fold(of: ("hidden:" + t.id).utf8, folds: 1000, seed: settings.seed)
+                        < Int(settings.hidden * 1000)
+                    guard hidden else {
+                        library.append(LibraryTrack(id: t.id, name: t.name, artists: t.artists))
+                        continue
                     }
+                    let disguise = disguises[t.id] ?? {
+                        let unknown = Double(random.unitFloat()) < settings.unknownArtists
+                        let artists = unknown ? t.artists.split(separator: ";").map { "Unsigned " + String($0.reversed()) }.joined(separator: ";")
+                                              : t.artists
+                        let made = Disguise(id: randomSpotifyID(&random), name: "Redux " + t.name, artists: artists)
+                        disguises[t.id] = made
+                        hiddenFeatures[made.id] = t.features
+                        return made
+                    }()
+                    library.append(LibraryTrack(id: disguise.id, name: disguise.name, artists: disguise.artists))
                 }
             }
             let total = counts.values.reduce(0, +)
-            listeners.append(Listener(truth: counts.mapValues { $0 / total }, library: library, hidden: hidden))
+            listeners.append(Listener(truth: counts.mapValues { $0 / total }, library: library))
         }
+        let hiddenIDs = Set(disguises.keys)
 
         // The catalog the runs use: everything but the hidden tracks; their features in the cache.
         let store = try Store()
         _ = try CatalogImporter.write(rows: rows.filter { !hiddenIDs.contains($0.track.id) }, into: store)
-        try store.recordFeatures(found: listeners.reduce(into: [:]) { $0.merge($1.hidden) { a, _ in a } }, missing: [],
-                                 source: "eval", at: Date())
+        try store.recordFeatures(found: hiddenFeatures, missing: [], source: "eval", at: Date())
         let evidence = try listeners.map { try store.genreEvidence(for: $0.library) }
 
         var report = Report(listeners: listeners.count,
                             meanTracks: Double(listeners.map(\.library.count).reduce(0, +)) / Double(max(1, listeners.count)),
-                            hiddenShare: settings.hidden, rows: [])
+                            hiddenShare: settings.hidden, unknownArtistShare: settings.unknownArtists, rows: [])
         func measure(_ mode: Mode, _ weighting: GenreWeighting) -> Row {
             var row = Row(mode: mode.rawValue, weighting: weighting, top5Overlap: 0, jsd: 0, labelled: 0, inferred: 0, byArtist: 0, none: 0)
             for (listener, items) in zip(listeners, evidence) {
@@ -159,14 +174,15 @@ public enum ProfileEvaluation {
     /// against a labelled (hard) one, how sharp its probabilities are made, and the artist fallback's weight.
     public static let defaultGrid: [GenreWeighting] = {
         var grid: [GenreWeighting] = [.standard]
-        for inferred in [0.5, 1.0, 2.0] {
-            for sharpness in [1.0, 2.0, 4.0, 100.0] {
-                for byArtist in [0.5, 1.0] {
-                    let w = GenreWeighting(labelled: 1, inferred: inferred, sharpness: sharpness, byArtist: byArtist)
+        for artistMix in [0.0, 0.5, 0.8, 1.0] {
+            for sharpness in [1.0, 2.0, 4.0] {
+                for inferred in [0.5, 1.0] {
+                    let w = GenreWeighting(labelled: 1, inferred: inferred, sharpness: sharpness, byArtist: 1, artistMix: artistMix)
                     if w != .standard { grid.append(w) }
                 }
             }
         }
+        for byArtist in [0.5, 2.0] { grid.append(GenreWeighting(byArtist: byArtist, artistMix: 0.8)) }
         return grid
     }()
 

@@ -28,12 +28,16 @@ public struct GenreWeighting: Sendable, Equatable, Codable {
     public var sharpness: Double
     /// A track with neither: the catalog genres of its artists, in proportion.
     public var byArtist: Double
+    /// For an inferred track whose artists the catalog also knows: the share of its one unit that
+    /// goes to its artists' genres instead of the forest's probabilities (0: the forest alone).
+    public var artistMix: Double
 
-    public init(labelled: Double = 1, inferred: Double = 1, sharpness: Double = 1, byArtist: Double = 1) {
+    public init(labelled: Double = 1, inferred: Double = 1, sharpness: Double = 1, byArtist: Double = 1, artistMix: Double = 0) {
         self.labelled = labelled
         self.inferred = inferred
         self.sharpness = sharpness
         self.byArtist = byArtist
+        self.artistMix = artistMix
     }
 
     /// The weighting the profiler uses (measured with `moosic eval profile`).
@@ -42,6 +46,7 @@ public struct GenreWeighting: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case labelled, inferred, sharpness
         case byArtist = "by_artist"
+        case artistMix = "artist_mix"
     }
 }
 
@@ -121,6 +126,7 @@ public struct GenreProfile: Sendable, Equatable {
         var coverage = Coverage(libraryTracks: evidence.count, withFeatures: 0, labelled: 0, inferred: 0, byArtist: 0, none: 0)
         var profile = GenreProfile(shares: [], coverage: coverage)
         var inferredRows: [Float] = []
+        var inferredArtists: [[String: Int]] = []
         for item in evidence {
             if item.features != nil {
                 coverage.withFeatures += 1
@@ -134,6 +140,7 @@ public struct GenreProfile: Sendable, Equatable {
             } else if let features = item.features {
                 coverage.inferred += 1
                 inferredRows.append(contentsOf: GenreFeatures.vector(features))
+                inferredArtists.append(item.artistGenres)
             } else if !item.artistGenres.isEmpty {
                 coverage.byArtist += 1
                 let total = Double(item.artistGenres.values.reduce(0, +))
@@ -147,11 +154,16 @@ public struct GenreProfile: Sendable, Equatable {
             let c = model.classes.count
             let probabilities = model.probabilities(rows: inferredRows)
             for i in 0..<coverage.inferred {
-                var row = (0..<c).map { k in weighting.sharpness == 1 ? probabilities[i * c + k] : pow(probabilities[i * c + k], weighting.sharpness) }
+                let row = (0..<c).map { k in weighting.sharpness == 1 ? probabilities[i * c + k] : pow(probabilities[i * c + k], weighting.sharpness) }
                 let total = row.reduce(0, +)
                 guard total > 0 else { continue }
-                row = row.map { $0 / total }
-                for k in 0..<c { sums[model.classes[k], default: 0] += weighting.inferred * row[k] }
+                let artists = inferredArtists[i]
+                let mix = artists.isEmpty ? 0 : weighting.artistMix
+                for k in 0..<c { sums[model.classes[k], default: 0] += weighting.inferred * (1 - mix) * row[k] / total }
+                if mix > 0 {
+                    let artistTotal = Double(artists.values.reduce(0, +))
+                    for (genre, count) in artists { sums[genre, default: 0] += weighting.inferred * mix * Double(count) / artistTotal }
+                }
                 totalWeight += weighting.inferred
             }
         }
