@@ -130,6 +130,7 @@ struct EvalCommand: ParsableCommand {
         @Option(help: "Synthetic listeners.") var listeners = 40
         @Option(help: "Share of each listener's tracks hidden from the catalog.") var hidden = 0.8
         @Option(help: "Share of the hidden tracks whose artists the catalog does not know either.") var unknownArtists = 0.0
+        @Flag(help: "Unknown artists only in each listener's first genre (the catalog misses that genre).") var unknownInFirstGenre = false
         @Option(help: "Seed of the listeners.") var seed: UInt64 = 12
         @Flag(help: "Only the standard weighting, not the grid.") var noGrid = false
         @Flag(help: "Print the report as JSON.") var json = false
@@ -140,14 +141,16 @@ struct EvalCommand: ParsableCommand {
                 ?? environment.modelURL(GenreTraining.modelFileName))
             let rows = try CatalogCSV.read(url: URL(fileURLWithPath: data)).rows
             let report = try ProfileEvaluation.run(
-                catalog: rows, model: forest, settings: .init(listeners: listeners, hidden: hidden, unknownArtists: unknownArtists, seed: seed),
+                catalog: rows, model: forest, settings: .init(listeners: listeners, hidden: hidden, unknownArtists: unknownArtists,
+                                                                 unknownInFirstGenre: unknownInFirstGenre, seed: seed),
                 weightings: noGrid ? [.standard] : ProfileEvaluation.defaultGrid)
             if json {
                 try Output.printJSON(report)
                 return
             }
-            print(String(format: "%d listeners, %.0f tracks each on average, %.0f %% hidden from the catalog, %.0f %% of those by artists it does not know",
-                         report.listeners, report.meanTracks, report.hiddenShare * 100, report.unknownArtistShare * 100))
+            print(String(format: "%d listeners, %.0f tracks each on average, %.0f %% hidden from the catalog, %.0f %% of those by artists it does not know%@",
+                         report.listeners, report.meanTracks, report.hiddenShare * 100, report.unknownArtistShare * 100,
+                         report.unknownInFirstGenre ? " (in each listener's first genre only)" : ""))
             print("mode                                   inferred×  sharp  artist×  mix   top5   JSD    labelled inferred by_artist none")
             for r in report.rows {
                 print(String(format: "%@  %9.2f  %5.0f  %7.2f  %.2f  %.3f  %.3f  %8.3f %8.3f %9.3f %.3f",

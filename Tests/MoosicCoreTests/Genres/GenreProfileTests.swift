@@ -92,7 +92,7 @@ func audio(_ value: Double) -> AudioFeatures {
             GenreEvidence(artistGenres: ["calm": 3, "loud": 1]),
             GenreEvidence(),
         ]
-        let profile = GenreProfile.make(evidence: evidence, model: model)
+        let profile = GenreProfile.make(evidence: evidence, model: model, weighting: .forestMean)
         #expect(profile.coverage == GenreProfile.Coverage(libraryTracks: 4, withFeatures: 2, labelled: 1, inferred: 1, byArtist: 1, none: 1))
         #expect(profile.featuresFromCatalog == 1 && profile.featuresFromService == 1)
         let loudOfForest = model.probabilities(rows: GenreFeatures.vector(audio(0.9)))[model.classes.firstIndex(of: "loud")!]
@@ -106,6 +106,12 @@ func audio(_ value: Double) -> AudioFeatures {
                                          weighting: GenreWeighting(labelled: 1, inferred: 2, sharpness: 100, byArtist: 0.5))
         #expect(abs(weighted.share(of: "loud") - (2 * 1 + 0.5 * 0.25) / 3.5) < 1e-6)
         #expect(abs(weighted.share(of: "jazz") - 0.5 / 3.5) < 1e-9)
+
+        // artist_mix 1: an inferred track whose artists the catalog knows goes by its artists.
+        let mixed = GenreProfile.make(evidence: evidence, model: model,
+                                      weighting: GenreWeighting(labelled: 1, inferred: 1, sharpness: 1, byArtist: 1, artistMix: 1))
+        #expect(abs(mixed.share(of: "calm") - (0.5 + 1 + 0.75) / 3) < 1e-9)
+        #expect(mixed.coverage == profile.coverage)
     }
 
     @Test func theStoreLookupTriesIdThenISRCThenArtistAndTitle() throws {
