@@ -16,6 +16,8 @@ let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 //   MoosicStore   the SQLite store (GRDB): the only code that writes SQL
 //   MoosicSpotify the Spotify Web API client (PKCE login, library sync, playlist writes)
 //   MoosicVision  the face-mood reader over CVision (OpenCV)
+//   MoosicFeatures the audio-features service client (ReccoBeats-compatible) and the library's
+//                 feature backfill; stores through FeatureCacheRepository, never SQL
 //   MoosicApp     wires the adapters into the pipeline for one installation: the offline set-up,
 //                 emotion scores in step with the model, the refresh run, error → exit code, evaluations
 //   moosic        the command line over MoosicApp
@@ -55,7 +57,11 @@ let package = Package(
             linkerSettings: (openCVModules + imageLibraries).map { .linkedLibrary($0) }
         ),
         .target(name: "MoosicVision", dependencies: ["MoosicCore", "CVision"]),
-        .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision"]),
+        .target(name: "MoosicFeatures", dependencies: ["MoosicCore"]),
+        // Debian's liblzma, to read the shipped catalog (Models/spotify-tracks.csv.xz).
+        .systemLibrary(name: "CLzma", path: "Sources/CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision",
+                                                  "MoosicFeatures", "CLzma"]),
         .executableTarget(
             name: "moosic",
             dependencies: [
@@ -69,6 +75,9 @@ let package = Package(
             dependencies: ["MoosicSpotify", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SpotifyEmulator"
         ),
+        // The loopback features service (ReccoBeats-compatible) the features tests run against.
+        // It reuses MoosicSpotify's loopback HTTP server.
+        .target(name: "FeaturesEmulator", dependencies: ["MoosicCore", "MoosicSpotify"], path: "Tests/FeaturesEmulator"),
         // What the test suites share (the repository root, catalog rows, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // One test target per target, its folders mirroring the target's.
@@ -81,9 +90,10 @@ let package = Package(
         ]),
         .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
         .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicApp", "FeaturesEmulator", "TestSupport"]),
         .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicFeatures
 import MoosicML
 import MoosicSpotify
 import MoosicStore
@@ -16,11 +17,15 @@ public enum StandardPipeline {
         // Models first: a missing model is a configuration error before anything is read or written.
         let moodReader = try FaceMoodReader(environment: environment)
         let profiler = ForestGenreProfiler(
-            model: try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName)), catalog: store)
+            model: try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName)), evidence: store)
         guard let emotionModel = try SongEmotion.installedModel(environment) else {
             throw MoosicError.configuration("the song-emotion model song_emotion.json is missing (see Models/song_emotion.md)")
         }
-        if offline { try importFixtureCatalogIfEmpty(store: store, environment: environment) }
+        if offline {
+            try importFixtureCatalogIfEmpty(store: store, environment: environment)
+        } else {
+            try importShippedCatalogIfEmpty(store: store, environment: environment)
+        }
         // The model just loaded, not a second read of its file: scores missing or left by another
         // model are filled in here, so ranking only reads them.
         _ = try store.refreshEmotionScores(model: emotionModel)
@@ -36,8 +41,22 @@ public enum StandardPipeline {
         }
         let session = try SpotifySession.forUser(user, environment: environment)
         return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader,
-                                 librarySync: LibrarySync(session: session, repository: store),
+                                 librarySync: try withFeatures(LibrarySync(session: session, repository: store), store: store),
                                  profiler: profiler, publisher: PlaylistWriter(session: session, repository: store))
+    }
+
+    /// The library sync followed by the features service's backfill (unless MOOSIC_FEATURES_URL is
+    /// empty); offline runs use the feature cache only and never come here.
+    public static func withFeatures(_ library: any LibrarySyncing, store: Store,
+                                    variables: [String: String] = ProcessInfo.processInfo.environment) throws -> any LibrarySyncing {
+        let configuration = try FeaturesConfiguration.resolve(variables)
+        guard configuration.baseURL != nil else { return library }
+        return FeatureBackfill(library: library, cache: store, client: FeaturesClient(configuration: configuration))
+    }
+
+    /// An empty store, online, gets the shipped full catalog (Models/spotify-tracks.csv.xz).
+    public static func importShippedCatalogIfEmpty(store: Store, environment: MoosicEnvironment) throws {
+        try ShippedCatalog.importIfEmpty(store: store, environment: environment)
     }
 
     /// `--offline` on an empty store uses the shipped fixture catalog, so the demo needs nothing

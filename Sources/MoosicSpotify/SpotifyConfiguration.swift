@@ -53,23 +53,15 @@ public struct SpotifyConfiguration: Sendable {
         return url
     }
 
+    /// Spotify's patience as the shared RetryingTransport applies it.
+    public var retryPolicy: RetryPolicy {
+        RetryPolicy(service: "Spotify", waitBudget: waitBudget, maxTries: maxTries, backoffBase: backoffBase)
+    }
+
     /// The exit-78 message when no client id is configured.
     public static func missingClientIDMessage(redirectURI: String) -> String {
         "no Spotify client id: create an app at https://developer.spotify.com/dashboard (Web API), "
             + "add the redirect URI \(redirectURI) in its settings (http://127.0.0.1/callback, without a port, allows any "
             + "port, e.g. --port 0), then set MOOSIC_CLIENT_ID to the app's client id"
-    }
-}
-
-/// Waiting, behind a protocol so that tests of Retry-After and backoff do not really wait.
-public protocol Sleeper: Sendable {
-    func sleep(seconds: TimeInterval) async throws
-}
-
-public struct TaskSleeper: Sleeper {
-    public init() {}
-    public func sleep(seconds: TimeInterval) async throws {
-        guard seconds > 0 else { return }
-        try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
     }
 }

@@ -55,7 +55,7 @@ extension Store: CatalogRepository {
         }
     }
 
-    private static func features(_ row: Row) -> AudioFeatures {
+    static func features(_ row: Row) -> AudioFeatures {
         AudioFeatures(danceability: row["danceability"], energy: row["energy"], key: row["key"],
                       loudness: row["loudness"], mode: row["mode"], speechiness: row["speechiness"],
                       acousticness: row["acousticness"], instrumentalness: row["instrumentalness"],

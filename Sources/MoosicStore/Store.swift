@@ -253,6 +253,36 @@ public final class Store: Sendable {
                 ALTER TABLE generated_playlist_track ADD COLUMN arousal REAL;
                 """)
         }
+        migrator.registerMigration("v3-features") { db in
+            // Audio features a features service gave for library tracks the catalog lacks, one row per
+            // Spotify track id: found (the values, every one in AudioFeatures.Valid, enforced here a
+            // second time) or a miss (all NULL), with the service it came from and when. A found row is
+            // never asked for again; a miss is, once it is old (FeatureBackfill.missRetryAge).
+            try db.execute(sql: """
+                CREATE TABLE track_features (
+                    track_id TEXT PRIMARY KEY NOT NULL,
+                    source TEXT NOT NULL,
+                    fetched_at TEXT NOT NULL,
+                    found INTEGER NOT NULL CHECK (found IN (0, 1)),
+                    danceability REAL, energy REAL, key INTEGER, loudness REAL, mode INTEGER, speechiness REAL,
+                    acousticness REAL, instrumentalness REAL, liveness REAL, valence REAL, tempo REAL,
+                    CHECK (found = 0 OR (\(Store.featureRangeSQL))),
+                    CHECK (found = 1 OR (danceability IS NULL AND tempo IS NULL))
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
+
+    /// SQL true when every feature column of a row is present and in AudioFeatures.Valid.
+    static var featureRangeSQL: String {
+        let unit = AudioFeatures.Valid.unit
+        var terms = ["danceability", "energy", "speechiness", "acousticness", "instrumentalness", "liveness", "valence"]
+            .map { "\($0) IS NOT NULL AND \($0) BETWEEN \(unit.lowerBound) AND \(unit.upperBound)" }
+        terms.append("key IS NOT NULL AND key BETWEEN \(AudioFeatures.Valid.key.lowerBound) AND \(AudioFeatures.Valid.key.upperBound)")
+        terms.append("loudness IS NOT NULL AND loudness BETWEEN \(AudioFeatures.Valid.loudness.lowerBound) AND \(AudioFeatures.Valid.loudness.upperBound)")
+        terms.append("mode IS NOT NULL AND mode BETWEEN \(AudioFeatures.Valid.mode.lowerBound) AND \(AudioFeatures.Valid.mode.upperBound)")
+        terms.append("tempo IS NOT NULL AND tempo >= \(AudioFeatures.Valid.tempo.lowerBound)")
+        return terms.joined(separator: " AND ")
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicFeatures
 import MoosicApp
 import MoosicML
 import MoosicStore
@@ -34,13 +35,44 @@ struct LibraryCommand: AsyncParsableCommand {
                 : try SpotifySession.forUser(user, environment: environment)
             let store = try Store(environment: environment)
             let report = try await LibrarySync(session: session, repository: store).sync(user: user)
+            // Online, the library tracks the catalog lacks get their audio features from the
+            // features service (best-effort: its faults are notes, never the exit status).
+            var features: FeatureBackfillReport?
+            if !offline {
+                let configuration = try FeaturesConfiguration.resolve()
+                if configuration.baseURL != nil {
+                    try StandardPipeline.importShippedCatalogIfEmpty(store: store, environment: environment)
+                    features = try await FeatureBackfill(library: StoredLibrary(listeners: store), cache: store,
+                                                         client: FeaturesClient(configuration: configuration)).backfill(user: user)
+                }
+            }
+            for note in features?.notes ?? [] { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
             if json {
-                try Output.printJSON(report)
+                try Output.printJSON(SyncJSON(report: report, features: features))
                 return
             }
             print("synced \(user): \(report.playlists) playlists (\(report.fetched) fetched, \(report.unchanged) unchanged, "
                   + "\(report.followed) followed, \(report.forbidden) refused by Spotify), \(report.items) playlist items fetched, "
                   + "\(report.liked) liked songs, \(report.requests) requests")
+            if let features {
+                print("audio features: \(features.wanted) library tracks without features, \(features.found) found, "
+                      + "\(features.missing + features.rejected) unknown, \(features.notAsked) not asked, \(features.requests) requests")
+            }
         }
+    }
+}
+
+/// `library sync --json`: the sync report's keys, plus `features` (the features service's backfill,
+/// null when it is off or offline).
+struct SyncJSON: Encodable {
+    var report: SyncReport
+    var features: FeatureBackfillReport?
+
+    enum CodingKeys: String, CodingKey { case features }
+
+    func encode(to encoder: Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(features, forKey: .features)
     }
 }

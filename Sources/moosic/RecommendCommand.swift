@@ -49,6 +49,8 @@ struct RecommendCommand: AsyncParsableCommand {
         let pipeline = try StandardPipeline.make(environment: .resolve(), user: user, offline: offline)
         let result = try await pipeline.run(RecommendRequest(user: user, mood: .photo(photo), options: ranking.options,
                                                              dryRun: dryRun))
+        // Notes go to stderr, as refresh's do (and into --json's notes).
+        for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
         if json {
             try Output.printJSON(RecommendationJSON(result, strategy: ranking.strategy))
         } else {

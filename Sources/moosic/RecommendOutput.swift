@@ -7,7 +7,7 @@ import MoosicSpotify
 import MoosicVision
 
 /// The JSON of `recommend` and `refresh` (../shared/moosic-cli.md), plus added keys
-/// (`strategy`, `quality`, `notes`, `sync`). Keys are snake_case by `Output.printJSON`.
+/// (`strategy`, `quality`, `notes`, `sync`, `genre_evidence`). Keys are snake_case by `Output.printJSON`.
 struct RecommendationJSON: Encodable {
     struct Mood: Encodable {
         var score: Double
@@ -32,7 +32,15 @@ struct RecommendationJSON: Encodable {
         var written: Bool
         var tracks: [Track]
     }
-    struct Sync: Encodable { var playlists: Int; var libraryTracks: Int; var requests: Int }
+    struct Sync: Encodable { var playlists: Int; var libraryTracks: Int; var requests: Int; var featureRequests: Int }
+    /// Where the profile's evidence came from: features by source, how tracks were weighed, and
+    /// what the forest looks at (coverage has the per-source track counts).
+    struct GenreEvidence: Encodable {
+        var featuresFromCatalog: Int
+        var featuresFromService: Int
+        var weighting: GenreWeighting
+        var featureImportances: [GenreProfile.FeatureImportance]
+    }
 
     var user: String
     var mood: Mood
@@ -42,6 +50,7 @@ struct RecommendationJSON: Encodable {
     /// The profile over every genre the model knows, top 10.
     var genresAll: [Genre]
     var coverage: GenreProfile.Coverage
+    var genreEvidence: GenreEvidence
     var playlist: Playlist
     var quality: PlaylistQuality
     var sync: Sync
@@ -55,6 +64,11 @@ struct RecommendationJSON: Encodable {
         genres = r.rankedGenres.shares.map { Genre(genre: $0.genre, share: round3($0.share)) }
         genresAll = r.profile.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
         coverage = r.profile.coverage
+        genreEvidence = GenreEvidence(featuresFromCatalog: r.profile.featuresFromCatalog,
+                                      featuresFromService: r.profile.featuresFromService, weighting: .standard,
+                                      featureImportances: r.profile.featureImportances.map {
+                                          GenreProfile.FeatureImportance(feature: $0.feature, importance: round3($0.importance))
+                                      })
         playlist = Playlist(
             id: r.playlist?.id, url: r.playlist?.url, name: r.playlist?.name ?? r.playlistName,
             created: r.playlist?.created ?? false, written: r.playlist != nil,
@@ -65,7 +79,8 @@ struct RecommendationJSON: Encodable {
                       arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason)
             })
         quality = r.quality
-        sync = Sync(playlists: r.sync.playlists, libraryTracks: r.sync.libraryTracks, requests: r.sync.requests)
+        sync = Sync(playlists: r.sync.playlists, libraryTracks: r.sync.libraryTracks, requests: r.sync.requests,
+                    featureRequests: r.sync.featureRequests)
         notes = r.notes
     }
 }
@@ -80,7 +95,9 @@ enum RecommendationText {
         if let photo = r.photoMood, photo.facesFound > 1 { moodLine += ", \(photo.facesFound) faces: the largest was used" }
         lines.append(moodLine)
         let top = r.rankedGenres.shares.prefix(5).map { "\($0.genre) \(Int(($0.share * 100).rounded())) %" }
-        lines.append("your genres: \(top.joined(separator: ", ")) (from \(r.profile.coverage.withFeatures) of \(r.profile.coverage.libraryTracks) library tracks)")
+        let c = r.profile.coverage
+        lines.append("your genres: \(top.joined(separator: ", ")) (from \(c.counted) of \(c.libraryTracks) library tracks: "
+                     + "\(c.labelled) labelled by the catalog, \(c.inferred) inferred from audio features, \(c.byArtist) by artist)")
         if let playlist = r.playlist {
             let verb = playlist.created ? "created" : "replaced"
             lines.append("playlist \"\(playlist.name)\" \(verb): \(playlist.url ?? playlist.id)")
@@ -105,7 +122,6 @@ enum RecommendationText {
         lines.append(String(format: "%@ strategy · genre JSD %.3f · mean |emotion − target| %.3f · |energy − target| %.3f · smoothness |Δemotion| %.3f |Δenergy| %.3f · %d artists · %.0f %% new to you",
                             strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.meanEnergyError, q.emotionStep,
                             q.energyStep, q.distinctArtists, q.newToUser * 100))
-        for note in r.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")
     }
 

@@ -68,10 +68,12 @@ public final class SpotifyEmulator: @unchecked Sendable {
     public var apiURL: URL { baseURL.appendingPathComponent("v1") }
     public var accountsURL: URL { baseURL.appendingPathComponent("accounts") }
 
-    /// The environment variables that point moosic at this emulator.
+    /// The environment variables that point moosic at this emulator. The features service is turned
+    /// off (MOOSIC_FEATURES_URL empty) so that no test reaches the real one; tests of it add the
+    /// FeaturesEmulator's environment.
     public var environment: [String: String] {
         ["MOOSIC_SPOTIFY_API_URL": apiURL.absoluteString, "MOOSIC_SPOTIFY_ACCOUNTS_URL": accountsURL.absoluteString,
-         "MOOSIC_CLIENT_ID": clientID]
+         "MOOSIC_CLIENT_ID": clientID, "MOOSIC_FEATURES_URL": ""]
     }
 
     /// Serves the user of `fixtures` (e.g. Fixtures/spotify/moosicdemo).

@@ -19,6 +19,9 @@ public enum CatalogCSV {
         public var description: String { "line \(line), column \(column): \(message)" }
     }
 
+    /// A Spotify id as the catalog accepts it: 22 ASCII letters and digits.
+    public static func isSpotifyID(_ id: String) -> Bool { RowValidator.isSpotifyID(id) }
+
     public struct Contents: Sendable {
         public var rows: [CatalogRow]
         public var problems: [Problem]
@@ -210,19 +213,20 @@ public enum CatalogCSV {
         mutating func audioFeatures(danceability: Int, energy: Int, key: Int, loudness: Int, mode: Int?,
                                     speechiness: Int, acousticness: Int, instrumentalness: Int, liveness: Int,
                                     valence: Int, tempo: Int) -> AudioFeatures {
-            let unit = 0.0...1.0
+            // The ranges are AudioFeatures.Valid, which the features service's answers are checked against too.
+            let unit = AudioFeatures.Valid.unit
             return AudioFeatures(
                 danceability: number(danceability, "danceability", in: unit),
                 energy: number(energy, "energy", in: unit),
-                key: integer(key, "key", in: -1...11),
-                loudness: number(loudness, "loudness", in: -60...5),
-                mode: mode.map { integer($0, "mode", in: 0...1) } ?? 0,
+                key: integer(key, "key", in: AudioFeatures.Valid.key),
+                loudness: number(loudness, "loudness", in: AudioFeatures.Valid.loudness),
+                mode: mode.map { integer($0, "mode", in: AudioFeatures.Valid.mode) } ?? 0,
                 speechiness: number(speechiness, "speechiness", in: unit),
                 acousticness: number(acousticness, "acousticness", in: unit),
                 instrumentalness: number(instrumentalness, "instrumentalness", in: unit),
                 liveness: number(liveness, "liveness", in: unit),
                 valence: number(valence, "valence", in: unit),
-                tempo: number(tempo, "tempo", in: 0...Double.greatestFiniteMagnitude))
+                tempo: number(tempo, "tempo", in: AudioFeatures.Valid.tempo))
         }
 
         static func isSpotifyID(_ id: String) -> Bool {

@@ -31,6 +31,35 @@ public struct AudioFeatures: Sendable, Equatable, Codable {
     }
 }
 
+extension AudioFeatures {
+    /// The valid range of each audio feature: the one rule set that catalog import (CatalogCSV) and
+    /// the features service's answers (MoosicFeatures) are both checked against, and that the store's
+    /// feature cache enforces again with CHECK constraints.
+    public enum Valid {
+        /// danceability, energy, speechiness, acousticness, instrumentalness, liveness, valence.
+        public static let unit = 0.0...1.0
+        public static let loudness = -60.0...5.0
+        public static let tempo = 0.0...Double.greatestFiniteMagnitude
+        public static let key = -1...11
+        public static let mode = 0...1
+    }
+
+    /// The names of the features whose value breaks `Valid` (NaN included); empty when all are valid.
+    public var invalidFeatures: [String] {
+        let unit: [(String, Double)] = [
+            ("danceability", danceability), ("energy", energy), ("speechiness", speechiness),
+            ("acousticness", acousticness), ("instrumentalness", instrumentalness), ("liveness", liveness),
+            ("valence", valence),
+        ]
+        var bad = unit.filter { !Valid.unit.contains($0.1) }.map(\.0)
+        if !Valid.key.contains(key) { bad.append("key") }
+        if !Valid.loudness.contains(loudness) { bad.append("loudness") }
+        if !Valid.mode.contains(mode) { bad.append("mode") }
+        if !Valid.tempo.contains(tempo) { bad.append("tempo") }
+        return bad
+    }
+}
+
 /// One song of the local catalog.
 public struct CatalogTrack: Sendable, Equatable {
     public var id: String
@@ -71,6 +100,9 @@ public enum TrackMatchKey {
         let firstArtist = artists.split(separator: ";", maxSplits: 1).first.map(String.init) ?? artists
         return normalise(firstArtist) + "|" + normalise(stripVersion(name))
     }
+
+    /// One artist's name as the artist fallback of the genre profile compares it (GenreEvidence).
+    public static func artistKey(_ artist: String) -> String { normalise(artist) }
 
     /// Drops what distinguishes versions of one recording: "(Remastered 2011)", "[Live]", " - Radio Edit".
     static func stripVersion(_ title: String) -> String {

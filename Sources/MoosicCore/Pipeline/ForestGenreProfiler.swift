@@ -1,17 +1,22 @@
 import Foundation
 import MoosicML
 
-/// The pipeline's genre stage: the genre random forest over the catalog's audio features.
+/// The pipeline's genre stage: each library track counted once by its best evidence — the
+/// catalog's genre labels, else the genre random forest over its audio features (from the catalog
+/// or the features service's cache), else its artists' catalog genres (GenreProfile.make).
 public struct ForestGenreProfiler: GenreProfiling {
     public let model: RandomForest
-    public let catalog: any CatalogLookup & Sendable
+    public let evidence: any GenreEvidenceLookup
+    public let weighting: GenreWeighting
 
-    public init(model: RandomForest, catalog: any CatalogLookup & Sendable) {
+    public init(model: RandomForest, evidence: any GenreEvidenceLookup, weighting: GenreWeighting = .standard) {
         self.model = model
-        self.catalog = catalog
+        self.evidence = evidence
+        self.weighting = weighting
     }
 
     public func profile(of library: [LibraryTrack]) throws -> GenreProfile {
-        try GenreProfile.make(library: library, catalog: catalog, model: model)
+        GenreProfile.make(evidence: try evidence.genreEvidence(for: library), model: model, weighting: weighting)
     }
+
 }

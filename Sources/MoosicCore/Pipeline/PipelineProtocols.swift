@@ -33,12 +33,15 @@ public struct LibrarySyncSummary: Sendable, Equatable {
     public var playlists: Int
     public var libraryTracks: Int
     public var requests: Int
+    /// Requests sent to the features service (0 when every library track's features are known).
+    public var featureRequests: Int
     public var notes: [String]
 
-    public init(playlists: Int, libraryTracks: Int, requests: Int, notes: [String] = []) {
+    public init(playlists: Int, libraryTracks: Int, requests: Int, featureRequests: Int = 0, notes: [String] = []) {
         self.playlists = playlists
         self.libraryTracks = libraryTracks
         self.requests = requests
+        self.featureRequests = featureRequests
         self.notes = notes
     }
 }

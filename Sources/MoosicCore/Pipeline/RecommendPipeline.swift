@@ -108,8 +108,8 @@ public struct RecommendPipeline: Sendable {
         notes += sync.notes
         let library = try listeners.libraryTracks(user: request.user)
         let profile = try profiler.profile(of: library)
-        if profile.coverage.withFeatures == 0 {
-            throw MoosicError.invalidData("none of \(request.user)'s \(library.count) library tracks is in the catalog, so there is no genre profile to rank by (import a larger catalog with `moosic catalog import`)")
+        if profile.coverage.counted == 0 {
+            throw MoosicError.invalidData("none of \(request.user)'s \(library.count) library tracks is in the catalog, has audio features or has an artist the catalog knows, so there is no genre profile to rank by (import a larger catalog with `moosic catalog import`)")
         }
 
         // 3. Candidates and ranking, over the genres the catalog has.

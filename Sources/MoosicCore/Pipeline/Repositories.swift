@@ -118,3 +118,48 @@ public protocol PlaylistRepository: Sendable {
     func recordGeneratedPlaylist(user: String, id: String, name: String, url: String?, snapshot: String?, mood: Double?,
                                  uris: [String], at date: Date) throws
 }
+
+/// Where a track's audio features came from.
+public enum FeatureSource: String, Sendable, Equatable, Codable {
+    /// The local catalog (the Spotify Tracks dataset or another imported file).
+    case catalog
+    /// A features service (ReccoBeats or a compatible one), cached in the store.
+    case service
+}
+
+/// Audio features a features service gave for library tracks the catalog lacks, cached in the store
+/// per Spotify track id, with misses remembered so that the service is not asked again for a while.
+public protocol FeatureCacheRepository: Sendable {
+    /// The distinct library tracks of `user` whose features neither the catalog (by id, ISRC, or first
+    /// artist + title) nor the cache has, leaving out those the service said it does not know since
+    /// `missesSince`.
+    func tracksWantingFeatures(user: String, missesSince: Date) throws -> [LibraryTrack]
+    /// Stores one answer of the service in one transaction: features for the ids it knew (every value
+    /// already checked against AudioFeatures.Valid; the store refuses others) and a miss, with its time,
+    /// for the ids it was asked for and did not answer.
+    func recordFeatures(found: [String: AudioFeatures], missing: [String], source: String, at date: Date) throws
+}
+
+/// Everything the catalog and the feature cache know about one library track, for its genre profile.
+public struct GenreEvidence: Sendable, Equatable {
+    /// The catalog's genre labels of the track (by id, else ISRC, else first artist + title); empty
+    /// when the catalog does not have it.
+    public var labels: [String]
+    public var features: AudioFeatures?
+    public var featuresSource: FeatureSource?
+    /// How many catalog tracks of each genre the track's artists have (any of its artists, any of theirs).
+    public var artistGenres: [String: Int]
+
+    public init(labels: [String] = [], features: AudioFeatures? = nil, featuresSource: FeatureSource? = nil,
+                artistGenres: [String: Int] = [:]) {
+        self.labels = labels
+        self.features = features
+        self.featuresSource = featuresSource
+        self.artistGenres = artistGenres
+    }
+}
+
+/// The evidence the genre profiler weighs, one entry per library track in the same order.
+public protocol GenreEvidenceLookup: Sendable {
+    func genreEvidence(for library: [LibraryTrack]) throws -> [GenreEvidence]
+}

@@ -74,6 +74,46 @@ func audio(_ value: Double) -> AudioFeatures {
         #expect(share["classical"]! < 0.03 && share["sleep"]! < 0.03)
     }
 
+    @Test func eachTrackCountsOnceByItsBestEvidenceWeighted() throws {
+        var rows: [CatalogRow] = []
+        for i in 0..<200 {
+            let loud = i % 2 == 1
+            let track = CatalogTrack(id: "t\(i)", name: "s\(i)", artists: "a", album: "b", popularity: 1,
+                                     durationMs: 1, explicit: false, features: audio(loud ? 0.9 : 0.1), timeSignature: 4)
+            rows.append(CatalogRow(track: track, genre: loud ? "loud" : "calm", line: i + 2))
+        }
+        let model = try GenreTraining.train(GenreData(rows: rows), settings: RandomForestSettings(trees: 10, seed: 1))
+        let evidence = [
+            // Labelled: its labels win over its (loud) features, shared equally.
+            GenreEvidence(labels: ["jazz", "calm"], features: audio(0.9), featuresSource: .catalog, artistGenres: ["loud": 9]),
+            // Inferred from the service's features: the forest says loud.
+            GenreEvidence(features: audio(0.9), featuresSource: .service, artistGenres: ["calm": 3]),
+            // By artist: 3 calm, 1 loud.
+            GenreEvidence(artistGenres: ["calm": 3, "loud": 1]),
+            GenreEvidence(),
+        ]
+        let profile = GenreProfile.make(evidence: evidence, model: model, weighting: .forestMean)
+        #expect(profile.coverage == GenreProfile.Coverage(libraryTracks: 4, withFeatures: 2, labelled: 1, inferred: 1, byArtist: 1, none: 1))
+        #expect(profile.featuresFromCatalog == 1 && profile.featuresFromService == 1)
+        let loudOfForest = model.probabilities(rows: GenreFeatures.vector(audio(0.9)))[model.classes.firstIndex(of: "loud")!]
+        #expect(abs(profile.share(of: "jazz") - 0.5 / 3) < 1e-9)
+        #expect(abs(profile.share(of: "loud") - (loudOfForest + 0.25) / 3) < 1e-9)
+        #expect(abs(profile.shares.map(\.share).reduce(0, +) - 1) < 1e-9)
+        #expect(profile.featureImportances.count == 11)
+
+        // Weights: an inferred track counting double, artists half; sharpness 100 is the forest's top genre.
+        let weighted = GenreProfile.make(evidence: evidence, model: model,
+                                         weighting: GenreWeighting(labelled: 1, inferred: 2, sharpness: 100, byArtist: 0.5))
+        #expect(abs(weighted.share(of: "loud") - (2 * 1 + 0.5 * 0.25) / 3.5) < 1e-6)
+        #expect(abs(weighted.share(of: "jazz") - 0.5 / 3.5) < 1e-9)
+
+        // artist_mix 1: an inferred track whose artists the catalog knows goes by its artists.
+        let mixed = GenreProfile.make(evidence: evidence, model: model,
+                                      weighting: GenreWeighting(labelled: 1, inferred: 1, sharpness: 1, byArtist: 1, artistMix: 1))
+        #expect(abs(mixed.share(of: "calm") - (0.5 + 1 + 0.75) / 3) < 1e-9)
+        #expect(mixed.coverage == profile.coverage)
+    }
+
     @Test func theStoreLookupTriesIdThenISRCThenArtistAndTitle() throws {
         let store = try Store()
         let directory = try TemporaryDirectory()

@@ -2,10 +2,10 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import MoosicCore
 
-/// One HTTP request as moosic's Spotify code sees it: small enough to serve from fixture files or
-/// to record in tests.
+/// One HTTP request as moosic's web clients (Spotify, the features service) see it: small enough to
+/// serve from fixture files or to record in tests. Shared here so that both adapters use one transport,
+/// one retry policy and one backoff (RetryingTransport) instead of a copy each.
 public struct HTTPRequest: Sendable {
     public var method: String
     public var url: URL
@@ -33,7 +33,7 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// How requests reach Spotify (or the emulator, or the fixture files). A transport throws only when
+/// How requests reach a web service (or its emulator, or the fixture files). A transport throws only when
 /// no answer arrived (connection refused, dropped, timed out), as `MoosicError.temporary`; every
 /// HTTP status is an answer.
 public protocol HTTPTransport: Sendable {
@@ -74,5 +74,18 @@ public final class URLSessionTransport: HTTPTransport {
             // The URL's query may hold an authorisation code: name only the host and path.
             throw MoosicError.temporary("cannot reach \(request.url.host ?? "?")\(request.url.path): \(error.localizedDescription)")
         }
+    }
+}
+
+/// Waiting, behind a protocol so that tests of Retry-After and backoff do not really wait.
+public protocol Sleeper: Sendable {
+    func sleep(seconds: TimeInterval) async throws
+}
+
+public struct TaskSleeper: Sleeper {
+    public init() {}
+    public func sleep(seconds: TimeInterval) async throws {
+        guard seconds > 0 else { return }
+        try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
     }
 }

@@ -1,0 +1,2 @@
+// Debian's liblzma (liblzma-dev), for the shipped catalog Models/spotify-tracks.csv.xz.
+#include <lzma.h>
