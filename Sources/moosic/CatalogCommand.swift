@@ -30,7 +30,7 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let store = try Store(environment: .resolve())
-            let progress = TerminalProgress(label: "importing \(URL(fileURLWithPath: csv).lastPathComponent)")
+            let progress = ProgressReporter(label: "importing \(URL(fileURLWithPath: csv).lastPathComponent)", json: json)
             let report: CatalogImportReport
             do {
                 report = try CatalogImporter.importFile(at: URL(fileURLWithPath: csv), into: store,

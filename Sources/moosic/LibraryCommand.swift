@@ -33,7 +33,17 @@ struct LibraryCommand: AsyncParsableCommand {
                 ? try SpotifySession.offline(user: user, fixtures: environment.fixtureLibraryDirectory(user: user))
                 : try SpotifySession.forUser(user, environment: environment)
             let store = try Store(environment: environment)
-            let report = try await LibrarySync(session: session, repository: store).sync(user: user)
+            var sync = LibrarySync(session: session, repository: store)
+            let progress = ProgressReporter(label: "syncing \(user)", json: json)
+            if let progress { sync.progress = { status in progress.show(status) } }
+            let report: SyncReport
+            do {
+                report = try await sync.sync(user: user)
+                progress?.finish()
+            } catch {
+                progress?.finish()
+                throw error
+            }
             if json {
                 try Output.printJSON(report)
                 return
