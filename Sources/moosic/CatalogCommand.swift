@@ -33,8 +33,10 @@ struct CatalogCommand: ParsableCommand {
             let progress = ProgressReporter(label: "importing \(URL(fileURLWithPath: csv).lastPathComponent)", json: json)
             let report: CatalogImportReport
             do {
-                report = try CatalogImporter.importFile(at: URL(fileURLWithPath: csv), into: store,
-                                                        skipInvalid: skipInvalid, progress: progress?.update)
+                // Scored as they are written; a broken model is reported below and scores nothing.
+                let model = try? SongEmotion.installedModel(.resolve())
+                report = try CatalogImporter.importFile(at: URL(fileURLWithPath: csv), into: store, skipInvalid: skipInvalid,
+                                                        emotionModel: model ?? nil, progress: progress?.update)
                 progress?.finish()
             } catch {
                 progress?.finish()
