@@ -52,7 +52,7 @@ struct CatalogCommand: ParsableCommand {
             }
             if json {
                 var output = ImportJSON(report)
-                output.emotionScored = emotion?.scored
+                output.emotionScored = emotion.map { $0.scored + report.emotionScored }
                 output.emotionSeconds = emotion?.seconds
                 output.emotionInferenceSeconds = emotion?.inferenceSeconds
                 try Output.printJSON(output)
@@ -69,8 +69,8 @@ struct CatalogCommand: ParsableCommand {
                 }
             }
             if let emotion {
-                print(String(format: "scored the emotion of %d track(s) in %.2f s (network %.3f s)", emotion.scored,
-                             emotion.seconds, emotion.inferenceSeconds))
+                print(String(format: "scored the emotion of %d track(s) (%d while importing; the rescoring pass took %.2f s, network %.3f s)",
+                             emotion.scored + report.emotionScored, report.emotionScored, emotion.seconds, emotion.inferenceSeconds))
             }
         }
 
