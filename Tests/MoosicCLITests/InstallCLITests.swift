@@ -44,7 +44,7 @@ import TestSupport
         for file in files { #expect(FileManager.default.fileExists(atPath: path(file)), "\(file) not installed") }
         #expect(try String(contentsOfFile: path("share/bash-completion/completions/moosic"), encoding: .utf8).contains("doctor"))
         #expect(try String(contentsOfFile: path("share/zsh/site-functions/_moosic"), encoding: .utf8).hasPrefix("#compdef moosic"))
-        #expect(try String(contentsOfFile: path("share/fish/vendor_completions.d/moosic.fish"), encoding: .utf8).contains("complete -c moosic"))
+        #expect(try String(contentsOfFile: path("share/fish/vendor_completions.d/moosic.fish"), encoding: .utf8).contains("complete -c 'moosic'"))
         let manual = try String(contentsOfFile: path("share/man/man1/moosic.1"), encoding: .utf8)
         #expect(manual.contains(".Dt MOOSIC 1"))
         #expect(manual.contains("doctor"))
