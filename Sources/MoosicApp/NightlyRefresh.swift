@@ -23,7 +23,8 @@ public enum NightlyRefresh {
         let store = try Store(environment: environment)
         let run = try store.startRefreshRun(user: user)
         do {
-            let pipeline = try StandardPipeline.make(store: store, environment: environment, user: user, offline: offline)
+            let pipeline = try StandardPipeline.make(store: store, environment: environment, user: user, offline: offline,
+                                                     readsPhoto: photo != nil)
             let result = try await pipeline.run(RecommendRequest(user: user, mood: photo.map { .photo($0) } ?? .history,
                                                                  options: options, dryRun: false))
             try store.finishRefreshRun(run, mood: result.mood, moodSource: result.moodSource,

@@ -52,7 +52,8 @@ public enum ShippedCatalog {
     /// when stderr is a terminal. Rows the dataset has without artist or title (one) are left out,
     /// as `catalog import --skip-invalid` would.
     @discardableResult
-    public static func importIfEmpty(store: Store, environment: MoosicEnvironment) throws -> CatalogImportReport? {
+    public static func importIfEmpty(store: Store, environment: MoosicEnvironment,
+                                     emotionModel: SongEmotionModel? = nil) throws -> CatalogImportReport? {
         guard try !store.hasCatalog() else { return nil }
         let url = try environment.modelURL(fileName)
         let terminal = isatty(STDERR_FILENO) == 1
@@ -64,7 +65,7 @@ public enum ShippedCatalog {
             let percent = Int(fraction * 50)
             if percent != lastShown { lastShown = percent; show("\rmoosic: importing the catalog (first run) … \(percent) %") }
         }
-        var report = try CatalogImporter.write(rows: contents.rows, into: store) { fraction in
+        var report = try CatalogImporter.write(rows: contents.rows, into: store, emotionModel: emotionModel) { fraction in
             let percent = 50 + Int(fraction * 50)
             if percent != lastShown { lastShown = percent; show("\rmoosic: importing the catalog (first run) … \(percent) %") }
         }

@@ -13,18 +13,22 @@ public enum StandardPipeline {
         try make(store: Store(environment: environment), environment: environment, user: user, offline: offline)
     }
 
-    public static func make(store: Store, environment: MoosicEnvironment, user: String, offline: Bool) throws -> RecommendPipeline {
+    /// `readsPhoto` false (a refresh from the stored mood): the face model is not loaded, only
+    /// checked to be there; it would take as long as the rest of the run.
+    public static func make(store: Store, environment: MoosicEnvironment, user: String, offline: Bool,
+                            readsPhoto: Bool = true) throws -> RecommendPipeline {
         // Models first: a missing model is a configuration error before anything is read or written.
-        let moodReader = try FaceMoodReader(environment: environment)
+        let moodReader: MoodReading = readsPhoto ? try FaceMoodReader(environment: environment)
+                                                 : try FaceMoodOnDemand(environment: environment)
         let profiler = ForestGenreProfiler(
             model: try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName)), evidence: store)
         guard let emotionModel = try SongEmotion.installedModel(environment) else {
             throw MoosicError.configuration("the song-emotion model song_emotion.json is missing (see Models/song_emotion.md)")
         }
         if offline {
-            try importFixtureCatalogIfEmpty(store: store, environment: environment)
+            try importFixtureCatalogIfEmpty(store: store, environment: environment, emotionModel: emotionModel)
         } else {
-            try importShippedCatalogIfEmpty(store: store, environment: environment)
+            try importShippedCatalogIfEmpty(store: store, environment: environment, emotionModel: emotionModel)
         }
         // The model just loaded, not a second read of its file: scores missing or left by another
         // model are filled in here, so ranking only reads them.
@@ -55,15 +59,44 @@ public enum StandardPipeline {
     }
 
     /// An empty store, online, gets the shipped full catalog (Models/spotify-tracks.csv.xz).
-    public static func importShippedCatalogIfEmpty(store: Store, environment: MoosicEnvironment) throws {
-        try ShippedCatalog.importIfEmpty(store: store, environment: environment)
+    public static func importShippedCatalogIfEmpty(store: Store, environment: MoosicEnvironment,
+                                                   emotionModel: SongEmotionModel? = nil) throws {
+        try ShippedCatalog.importIfEmpty(store: store, environment: environment, emotionModel: emotionModel)
     }
 
     /// `--offline` on an empty store uses the shipped fixture catalog, so the demo needs nothing
     /// but the repository.
-    static func importFixtureCatalogIfEmpty(store: Store, environment: MoosicEnvironment) throws {
+    static func importFixtureCatalogIfEmpty(store: Store, environment: MoosicEnvironment,
+                                            emotionModel: SongEmotionModel? = nil) throws {
         guard try !store.hasCatalog() else { return }
         _ = try CatalogImporter.importFile(at: environment.fixturesDirectory().appendingPathComponent("catalog.csv"),
-                                           into: store, skipInvalid: false)
+                                           into: store, skipInvalid: false, emotionModel: emotionModel)
+    }
+}
+
+/// The face-mood reader loaded on its first use, for runs that normally read no photo. Its files
+/// are checked at once, so a missing model is still a configuration error before anything is written.
+final class FaceMoodOnDemand: MoodReading, @unchecked Sendable {
+    private let environment: MoosicEnvironment
+    private let lock = NSLock()
+    private var reader: FaceMoodReader?
+
+    init(environment: MoosicEnvironment) throws {
+        _ = try environment.modelURL(FaceMoodReader.modelFile)
+        _ = try environment.modelURL(FaceMoodReader.settingsFile)
+        self.environment = environment
+    }
+
+    var isLoaded: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return reader != nil
+    }
+
+    func readMood(photo: String) throws -> PhotoMood {
+        lock.lock()
+        defer { lock.unlock() }
+        if reader == nil { reader = try FaceMoodReader(environment: environment) }
+        return try reader!.readMood(photo: photo)
     }
 }

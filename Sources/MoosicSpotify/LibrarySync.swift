@@ -39,6 +39,8 @@ public struct LibrarySync: Sendable {
     public let session: SpotifySession
     public let repository: any LibraryRepository
     private let now: @Sendable () -> Date
+    /// Hears what the sync is at ("playlist 3 of 12: 150 of 700 items"), for a progress line.
+    public var progress: (@Sendable (String) -> Void)?
 
     public init(session: SpotifySession, repository: any LibraryRepository, now: @escaping @Sendable () -> Date = { Date() }) {
         self.session = session
@@ -55,8 +57,13 @@ public struct LibrarySync: Sendable {
         let me = try await account(of: user)
         let stored = try repository.syncedPlaylists(user: user)
         var playlists: [SyncedPlaylist] = []
-        for playlist in try await session.client.allItems("me/playlists", of: SpotifyPlaylist.self) {
-            playlists.append(try await sync(playlist, of: user, stored: stored[playlist.id], report: &report))
+        let listed = try await session.client.allItems("me/playlists", of: SpotifyPlaylist.self) { received, total in
+            progress?("playlists \(received) of \(total)")
+        }
+        for (n, playlist) in listed.enumerated() {
+            progress?("playlist \(n + 1) of \(listed.count)")
+            playlists.append(try await sync(playlist, of: user, stored: stored[playlist.id], report: &report,
+                                            position: "playlist \(n + 1) of \(listed.count)"))
         }
         let liked = try await likedSongs(report: &report)
         report.requests = await session.client.requestCount - requestsBefore
@@ -77,7 +84,7 @@ public struct LibrarySync: Sendable {
     /// One playlist as this sync stores it: only followed (items not asked for), unchanged since the
     /// last sync (items kept), fetched, or forbidden (Spotify refused its items).
     private func sync(_ playlist: SpotifyPlaylist, of user: String, stored: SyncedPlaylistState?,
-                      report: inout SyncReport) async throws -> SyncedPlaylist {
+                      report: inout SyncReport, position: String) async throws -> SyncedPlaylist {
         func row(_ status: String, _ items: [SyncedPlaylist.Item]?) -> SyncedPlaylist {
             SyncedPlaylist(id: playlist.id, name: playlist.name, ownerID: playlist.owner.id,
                            collaborative: playlist.collaborative ?? false,
@@ -95,7 +102,8 @@ public struct LibrarySync: Sendable {
         }
         var entries: [SpotifyEntry] = []
         let end = try await session.client.walkPages("playlists/\(playlist.id)/items", of: SpotifyEntry.self,
-                                                     forbiddenIsAnAnswer: true) { page in
+                                                     forbiddenIsAnAnswer: true,
+                                                     onPage: { received, total in progress?("\(position): \(received) of \(total) items") }) { page in
             entries += page
             return true
         }
@@ -119,7 +127,8 @@ public struct LibrarySync: Sendable {
     /// Liked Songs with when they were liked; local files and episodes are counted as skipped.
     private func likedSongs(report: inout SyncReport) async throws -> [(track: LibraryTrack, addedAt: String?)] {
         var liked: [(track: LibraryTrack, addedAt: String?)] = []
-        for entry in try await session.client.allItems("me/tracks", of: SpotifyEntry.self) {
+        for entry in try await session.client.allItems("me/tracks", of: SpotifyEntry.self,
+                                                       onPage: { received, total in progress?("liked songs \(received) of \(total)") }) {
             if let track = entry.libraryTrack { liked.append((track, entry.added_at)) } else { report.skippedEntries += 1 }
         }
         report.liked = liked.count

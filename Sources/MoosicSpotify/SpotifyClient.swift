@@ -77,8 +77,10 @@ public final class SpotifyClient: Sendable {
 
     /// Walks a paged endpoint `LibrarySync.pageSize` items a request, handing each page's items to
     /// `visit` until it returns false. A 403 not about a scope ends the walk as `.forbidden` when
-    /// `forbiddenIsAnAnswer`, and is an error otherwise, as is any other failure.
+    /// `forbiddenIsAnAnswer`, and is an error otherwise, as is any other failure. `onPage` hears how
+    /// many items have come so far of how many the endpoint says it has.
     func walkPages<Item: Decodable>(_ path: String, of type: Item.Type, forbiddenIsAnAnswer: Bool = false,
+                                    onPage: (@Sendable (_ received: Int, _ total: Int) -> Void)? = nil,
                                     _ visit: ([Item]) throws -> Bool) async throws -> PageWalkEnd {
         var offset = 0
         while true {
@@ -90,14 +92,16 @@ public final class SpotifyClient: Sendable {
             let page = try Self.decode(SpotifyPage<Item>.self, response.body, "GET /\(path)")
             guard try visit(page.items) else { return .stopped }
             offset += page.items.count
+            onPage?(offset, page.total)
             if page.next == nil || page.items.isEmpty || offset >= page.total { return .lastPage }
         }
     }
 
     /// Every item of a paged endpoint.
-    func allItems<Item: Decodable>(_ path: String, of type: Item.Type) async throws -> [Item] {
+    func allItems<Item: Decodable>(_ path: String, of type: Item.Type,
+                                   onPage: (@Sendable (_ received: Int, _ total: Int) -> Void)? = nil) async throws -> [Item] {
         var items: [Item] = []
-        _ = try await walkPages(path, of: type) { page in
+        _ = try await walkPages(path, of: type, onPage: onPage) { page in
             items += page
             return true
         }

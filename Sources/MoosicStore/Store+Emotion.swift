@@ -24,6 +24,15 @@ extension Store {
         let identity = model.identity
         let columns = model.features.map(\.rawValue).joined(separator: ", ")
         var inferenceSeconds = 0.0
+        // Most runs find every score current: a read answers that without taking the write lock
+        // (and without the commit's fsync).
+        let stale = try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM track WHERE emotion IS NULL OR arousal IS NULL OR emotion_model IS NOT ?)",
+                              arguments: [identity]) ?? false
+        }
+        if !stale {
+            return EmotionRefreshReport(scored: 0, model: identity, seconds: Date().timeIntervalSince(start), inferenceSeconds: 0)
+        }
         let scored = try write { db -> Int in
             // Rows are found again by rowid, in rowid order: no trip through the id index, and
             // the table's pages are rewritten front to back.

@@ -30,11 +30,13 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let store = try Store(environment: .resolve())
-            let progress = TerminalProgress(label: "importing \(URL(fileURLWithPath: csv).lastPathComponent)")
+            let progress = ProgressReporter(label: "importing \(URL(fileURLWithPath: csv).lastPathComponent)", json: json)
             let report: CatalogImportReport
             do {
-                report = try CatalogImporter.importFile(at: URL(fileURLWithPath: csv), into: store,
-                                                        skipInvalid: skipInvalid, progress: progress?.update)
+                // Scored as they are written; a broken model is reported below and scores nothing.
+                let model = try? SongEmotion.installedModel(.resolve())
+                report = try CatalogImporter.importFile(at: URL(fileURLWithPath: csv), into: store, skipInvalid: skipInvalid,
+                                                        emotionModel: model ?? nil, progress: progress?.update)
                 progress?.finish()
             } catch {
                 progress?.finish()
@@ -50,7 +52,7 @@ struct CatalogCommand: ParsableCommand {
             }
             if json {
                 var output = ImportJSON(report)
-                output.emotionScored = emotion?.scored
+                output.emotionScored = emotion.map { $0.scored + report.emotionScored }
                 output.emotionSeconds = emotion?.seconds
                 output.emotionInferenceSeconds = emotion?.inferenceSeconds
                 try Output.printJSON(output)
@@ -67,8 +69,8 @@ struct CatalogCommand: ParsableCommand {
                 }
             }
             if let emotion {
-                print(String(format: "scored the emotion of %d track(s) in %.2f s (network %.3f s)", emotion.scored,
-                             emotion.seconds, emotion.inferenceSeconds))
+                print(String(format: "scored the emotion of %d track(s) (%d while importing; the rescoring pass took %.2f s, network %.3f s)",
+                             emotion.scored + report.emotionScored, report.emotionScored, emotion.seconds, emotion.inferenceSeconds))
             }
         }
 

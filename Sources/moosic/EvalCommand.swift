@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
         func run() throws {
             let photos = try MoodEvaluation.labelledPhotos(in: URL(fileURLWithPath: dir, isDirectory: true))
             let reader = try FaceMoodReader()
-            let progress = TerminalProgress(label: "reading \(photos.count) photos")
+            let progress = ProgressReporter(label: "reading \(photos.count) photos", json: json)
             let report: MoodEvaluationReport
             do {
                 report = try MoodEvaluation.evaluate(photos, progress: progress?.update) {

@@ -78,7 +78,16 @@ struct TrainGenresCommand: ParsableCommand {
         } else {
             (training, validation) = GenreTraining.holdOut(all, seed: seed)
         }
-        let result = try GenreTraining.trainAndEvaluate(training: training, validation: validation, settings: settings)
+        let progress = ProgressReporter(label: "training \(trees) trees on \(training.count) rows", json: json)
+        let result: GenreTraining.Result
+        do {
+            result = try GenreTraining.trainAndEvaluate(training: training, validation: validation, settings: settings,
+                                                        progress: progress.map(Self.treeCounter(of: trees)))
+            progress?.finish()
+        } catch {
+            progress?.finish()
+            throw error
+        }
         try result.model.write(to: URL(fileURLWithPath: out))
         let m = result.evaluation.metrics
         let report = TrainJSON(n: m.n, accuracy: m.accuracy, macro_f1: m.macroF1, top5: m.top5,
@@ -92,6 +101,11 @@ struct TrainGenresCommand: ParsableCommand {
         if let oob = result.model.oobScore { print("out-of-bag accuracy: \(percent(oob))") }
         let ranked = zip(result.model.featureNames, result.model.featureImportances).sorted { $0.1 > $1.1 }
         print("feature importances: " + ranked.map { "\($0.0) \(String(format: "%.3f", $0.1))" }.joined(separator: ", "))
+    }
+
+    /// The trees-grown callback that shows `trees` trees' progress on `reporter`.
+    static func treeCounter(of trees: Int) -> (ProgressReporter) -> @Sendable (Int) -> Void {
+        { reporter in { grown in reporter.update(done: grown, of: trees, "trees") } }
     }
 
     struct TrainJSON: Encodable {

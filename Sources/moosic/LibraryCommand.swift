@@ -34,7 +34,17 @@ struct LibraryCommand: AsyncParsableCommand {
                 ? try SpotifySession.offline(user: user, fixtures: environment.fixtureLibraryDirectory(user: user))
                 : try SpotifySession.forUser(user, environment: environment)
             let store = try Store(environment: environment)
-            let report = try await LibrarySync(session: session, repository: store).sync(user: user)
+            var sync = LibrarySync(session: session, repository: store)
+            let progress = ProgressReporter(label: "syncing \(user)", json: json)
+            if let progress { sync.progress = { status in progress.show(status) } }
+            let report: SyncReport
+            do {
+                report = try await sync.sync(user: user)
+                progress?.finish()
+            } catch {
+                progress?.finish()
+                throw error
+            }
             // Online, the library tracks the catalog lacks get their audio features from the
             // features service (best-effort: its faults are notes, never the exit status).
             var features: FeatureBackfillReport?

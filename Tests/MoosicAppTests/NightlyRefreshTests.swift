@@ -46,3 +46,31 @@ import TestSupport
         #expect(line == "7 5 * * * MOOSIC_HOME=/h MOOSIC_MODELS=/m MOOSIC_DATA=/d \(MoosicEnvironment.executableURL.path) refresh --user u >> /h/refresh.log 2>&1")
     }
 }
+
+@Suite struct StandardPipelineFaceModelTests {
+    @Test func aRefreshFromTheStoredMoodDoesNotLoadTheFaceModel() async throws {
+        let dir = try TemporaryDirectory()
+        let environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"))
+        let store = try Store(environment: environment)
+        let pipeline = try StandardPipeline.make(store: store, environment: environment, user: fixtureUser, offline: true,
+                                                 readsPhoto: false)
+        let reader = try #require(pipeline.moodReader as? FaceMoodOnDemand)
+        let result = try await pipeline.run(RecommendRequest(user: fixtureUser, mood: .history, options: RankingOptions(size: 5),
+                                                             dryRun: true))
+        #expect(result.picks.count == 5)
+        #expect(!reader.isLoaded)
+        // Asked for a photo after all, it loads the model then.
+        let photo = repositoryRoot.appendingPathComponent("Fixtures/photos/happy-1.jpg").path
+        #expect(try reader.readMood(photo: photo).score > 0.5)
+        #expect(reader.isLoaded)
+    }
+
+    @Test func aMissingFaceModelIsStillAConfigurationErrorUpFront() throws {
+        let dir = try TemporaryDirectory()
+        let models = dir.url.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        var environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"))
+        environment.modelsDirectory = models
+        #expect(throws: MoosicError.self) { try FaceMoodOnDemand(environment: environment) }
+    }
+}

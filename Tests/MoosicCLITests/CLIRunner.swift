@@ -56,8 +56,8 @@ struct CLIRunner {
     }
 
     /// Runs `moosic` to the end and returns what it printed.
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
-        try start(arguments, environment: extra).wait()
+    func run(_ arguments: [String], environment extra: [String: String] = [:], in directory: URL = CLIRunner.repositoryRoot) throws -> Result {
+        try start(arguments, environment: extra, in: directory).wait()
     }
 
     /// A running `moosic`: its output is collected while it runs (so a chatty process never blocks on a
@@ -115,12 +115,12 @@ struct CLIRunner {
         }
     }
 
-    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Running {
+    func start(_ arguments: [String], environment extra: [String: String] = [:], in directory: URL = CLIRunner.repositoryRoot) throws -> Running {
         let running = Running()
         let process = running.process
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = Self.repositoryRoot
+        process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["MOOSIC_HOME"] = home.path
         for (key, value) in extra { environment[key] = value }

@@ -12,11 +12,17 @@ public struct CSVReader {
     public private(set) var line = 0
     private var nextLine = 1
 
-    public init(bytes: [UInt8]) {
+    /// `firstLine`: the line of the file `bytes` starts on, when they are a piece of a bigger file
+    /// (a byte-order mark is skipped only at line 1).
+    public init(bytes: [UInt8], firstLine: Int = 1) {
         self.bytes = bytes
+        nextLine = firstLine
         // Skip a UTF-8 byte-order mark.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        if firstLine == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
+
+    /// The line the next record would start on (after blank lines, the one after the last record).
+    public var nextLineNumber: Int { nextLine }
 
     public var fractionRead: Double { bytes.isEmpty ? 1 : Double(position) / Double(bytes.count) }
 

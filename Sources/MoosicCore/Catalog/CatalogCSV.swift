@@ -31,19 +31,99 @@ public enum CatalogCSV {
 
     /// Reads a file; a missing file is `fileMissing`, an unreadable one `invalidData`.
     public static func read(url: URL, progress: ((Double) -> Void)? = nil) throws -> Contents {
-        try parse(bytes: try loadBytes(url: url), name: url.lastPathComponent, progress: progress)
+        var rows: [CatalogRow] = []
+        let summary = try scan(url: url, progress: progress) { rows.append($0) }
+        return Contents(rows: rows, problems: summary.problems, invalidRows: summary.invalidRows)
     }
 
-    static func loadBytes(url: URL) throws -> [UInt8] {
+    /// What a scan found besides the rows it handed out.
+    public struct Summary: Sendable {
+        /// Records read after the header, valid or not.
+        public var records: Int
+        public var problems: [Problem]
+        public var invalidRows: Int
+    }
+
+    /// Reads and validates a file a chunk at a time, handing each valid row to `row` in file order,
+    /// so that a big file never has to be in memory whole, as bytes or as rows.
+    public static func scan(url: URL, chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
+                            row: (CatalogRow) throws -> Void) throws -> Summary {
+        var column: ColumnIndex?
+        return try scanRecords(url: url, required: requiredColumns, chunkSize: chunkSize, progress: progress) { validator, index in
+            try catalogRecord(&validator, index, &column, row: row)
+        }
+    }
+
+    /// `Parser` over a file a chunk at a time (see `scan`).
+    static func scanRecords(url: URL, required: [String], hint: @escaping ([String: Int]) -> String = { _ in "" },
+                            chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
+                            record: (inout RowValidator, [String: Int]) throws -> Bool) throws -> Summary {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw MoosicError.fileMissing(path: url.path)
         }
         if isDirectory.boolValue { throw MoosicError.invalidData("\(url.path) is a directory, not a CSV file") }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw MoosicError.invalidData("cannot read \(url.path) (permission denied?)")
         }
-        return [UInt8](data)
+        defer { try? handle.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        var parser = Parser(name: url.lastPathComponent, required: required, hint: hint)
+        var pending: [UInt8] = []
+        var consumed = 0
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: chunkSize) ?? Data()
+            } catch {
+                throw MoosicError.invalidData("cannot read \(url.path): \(error.localizedDescription)")
+            }
+            let atEnd = chunk.isEmpty
+            pending.append(contentsOf: chunk)
+            // Parse up to the last line break outside quotes; the rest waits for the next chunk.
+            let cut = atEnd ? pending.count : Self.lastRecordEnd(pending)
+            if cut > 0 {
+                try parser.consume(Array(pending[0..<cut]), record: record)
+                consumed += cut
+                pending.removeSubrange(0..<cut)
+                if let progress, size > 0 { progress(min(1, Double(consumed) / Double(size))) }
+            }
+            if atEnd { break }
+        }
+        try parser.finish()
+        progress?(1)
+        return Summary(records: parser.records, problems: parser.problems, invalidRows: parser.invalidRows)
+    }
+
+    /// The index just after the last line feed of `bytes` that ends a record, given that `bytes`
+    /// starts at a record's start; 0 when there is none. Quotes are read as `CSVReader` reads them:
+    /// they open a quoted field only at a field's start, and `""` inside one is an escaped quote.
+    static func lastRecordEnd(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            var last = 0
+            var fieldStart = true
+            var quoted = false
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if quoted {
+                    if c == 0x22 {
+                        if i + 1 < b.count, b[i + 1] == 0x22 { i += 2; continue }
+                        quoted = false
+                    }
+                } else if c == 0x22, fieldStart {
+                    quoted = true
+                    fieldStart = false
+                } else if c == 0x0A {
+                    fieldStart = true
+                    last = i + 1
+                } else {
+                    fieldStart = c == 0x2C || c == 0x0D
+                }
+                i += 1
+            }
+            return last
+        }
     }
 
     /// Parses and validates CSV bytes. Structural damage (no header, a missing column, an
@@ -51,60 +131,94 @@ public enum CatalogCSV {
     public static func parse(bytes: [UInt8], name: String, progress: ((Double) -> Void)? = nil) throws -> Contents {
         var rows: [CatalogRow] = []
         rows.reserveCapacity(bytes.count / 160)
+        var parser = Parser(name: name, required: requiredColumns)
         var column: ColumnIndex?
-        let (problems, invalidRows) = try readRecords(bytes: bytes, name: name, required: requiredColumns, progress: progress) { validator, index in
-            let c = column ?? ColumnIndex(index)
-            column = c
-            guard let row = validator.row(c) else { return false }
-            rows.append(row)
-            return true
+        try parser.consume(bytes, progress: progress) { validator, index in
+            try catalogRecord(&validator, index, &column) { rows.append($0) }
         }
-        return Contents(rows: rows, problems: problems, invalidRows: invalidRows)
+        try parser.finish()
+        progress?(1)
+        return Contents(rows: rows, problems: parser.problems, invalidRows: parser.invalidRows)
     }
 
-    /// The one loop over a CSV file of records checked by `RowValidator`: reads the header, finds the
-    /// `required` columns by name (a missing one throws, with `hint(index)` appended), hands every record
-    /// of the header's width to `record` (false: the row is invalid, its problems are collected) and
-    /// turns the reader's structural damage (an unterminated quote) into `invalidData`.
-    static func readRecords(bytes: [UInt8], name: String, required: [String], hint: ([String: Int]) -> String = { _ in "" },
-                            progress: ((Double) -> Void)? = nil,
-                            record: (inout RowValidator, [String: Int]) -> Bool) throws -> (problems: [Problem], invalidRows: Int) {
-        var reader = CSVReader(bytes: bytes)
-        var fields: [CSVReader.Field] = []
-        do {
-            guard try reader.readRecord(into: &fields) else {
-                throw MoosicError.invalidData("\(name) is empty: expected a header line with \(required.joined(separator: ","))")
-            }
-            let header = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces) }
-            var index: [String: Int] = [:]
-            for (i, column) in header.enumerated() where index[column] == nil { index[column] = i }
-            let missing = required.filter { index[$0] == nil }
-            guard missing.isEmpty else {
-                throw MoosicError.invalidData("\(name), line 1: missing column(s) \(missing.joined(separator: ", "))\(hint(index))")
-            }
-            var problems: [Problem] = []
-            var invalidRows = 0
-            var recordsRead = 0
-            while try reader.readRecord(into: &fields) {
-                recordsRead += 1
-                if let progress, recordsRead % 8192 == 0 { progress(reader.fractionRead) }
-                var validator = RowValidator(reader: reader, fields: fields, line: reader.line)
-                if fields.count != header.count {
-                    validator.report(column: "-", "expected \(header.count) fields, found \(fields.count)")
-                } else if record(&validator, index) {
-                    continue
+    /// One record of a catalog file: its row handed to `row` when every value is valid.
+    static func catalogRecord(_ validator: inout RowValidator, _ index: [String: Int], _ column: inout ColumnIndex?,
+                              row: (CatalogRow) throws -> Void) throws -> Bool {
+        let c = column ?? ColumnIndex(index)
+        column = c
+        guard let valid = validator.row(c) else { return false }
+        try row(valid)
+        return true
+    }
+
+    /// The one parser of CSV files checked by `RowValidator` (catalogs and mood files): the header,
+    /// then records, fed in pieces that each end at a record's end. The `required` columns are found by
+    /// name (a missing one throws, `hint(index)` appended); each record of the header's width goes to
+    /// the caller's `record` (false: invalid, its problems are collected); structural damage (an
+    /// unterminated quote) throws `invalidData`.
+    struct Parser {
+        let name: String
+        let required: [String]
+        let hint: ([String: Int]) -> String
+        var header: [String]?
+        var index: [String: Int] = [:]
+        var problems: [Problem] = []
+        var invalidRows = 0
+        var records = 0
+        /// The line the next piece starts on.
+        var line = 1
+
+        init(name: String, required: [String], hint: @escaping ([String: Int]) -> String = { _ in "" }) {
+            self.name = name
+            self.required = required
+            self.hint = hint
+        }
+
+        mutating func consume(_ bytes: [UInt8], progress: ((Double) -> Void)? = nil,
+                              record: (inout RowValidator, [String: Int]) throws -> Bool) throws {
+            var reader = CSVReader(bytes: bytes, firstLine: line)
+            var fields: [CSVReader.Field] = []
+            do {
+                if header == nil {
+                    guard try reader.readRecord(into: &fields) else {
+                        line = reader.nextLineNumber
+                        return
+                    }
+                    let names = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces) }
+                    for (i, column) in names.enumerated() where index[column] == nil { index[column] = i }
+                    let missing = required.filter { index[$0] == nil }
+                    guard missing.isEmpty else {
+                        throw MoosicError.invalidData("\(name), line 1: missing column(s) \(missing.joined(separator: ", "))\(hint(index))")
+                    }
+                    header = names
                 }
-                problems.append(contentsOf: validator.problems)
-                invalidRows += 1
+                let width = header!.count
+                while try reader.readRecord(into: &fields) {
+                    records += 1
+                    if let progress, records % 8192 == 0 { progress(reader.fractionRead) }
+                    var validator = RowValidator(reader: reader, fields: fields, line: reader.line)
+                    if fields.count != width {
+                        validator.report(column: "-", "expected \(width) fields, found \(fields.count)")
+                    } else if try record(&validator, index) {
+                        continue
+                    }
+                    problems.append(contentsOf: validator.problems)
+                    invalidRows += 1
+                }
+                line = reader.nextLineNumber
+            } catch let problem as CSVReader.Problem {
+                switch problem {
+                case .unterminatedQuote(let line):
+                    throw MoosicError.invalidData("\(name), line \(line): a quoted field is never closed")
+                case .textAfterClosingQuote(let line):
+                    throw MoosicError.invalidData("\(name), line \(line): text after a closing quote")
+                }
             }
-            progress?(1)
-            return (problems, invalidRows)
-        } catch let problem as CSVReader.Problem {
-            switch problem {
-            case .unterminatedQuote(let line):
-                throw MoosicError.invalidData("\(name), line \(line): a quoted field is never closed")
-            case .textAfterClosingQuote(let line):
-                throw MoosicError.invalidData("\(name), line \(line): text after a closing quote")
+        }
+
+        func finish() throws {
+            guard header != nil else {
+                throw MoosicError.invalidData("\(name) is empty: expected a header line with \(required.joined(separator: ","))")
             }
         }
     }

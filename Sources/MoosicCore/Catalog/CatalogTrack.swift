@@ -106,6 +106,21 @@ public enum TrackMatchKey {
 
     /// Drops what distinguishes versions of one recording: "(Remastered 2011)", "[Live]", " - Radio Edit".
     static func stripVersion(_ title: String) -> String {
+        // Most titles are ASCII, where a byte is a character: the same result without grapheme breaking.
+        if title.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(title.utf8.count)
+            var depth = 0
+            for b in title.utf8 {
+                if b == 0x28 || b == 0x5B { depth += 1; continue }
+                if b == 0x29 || b == 0x5D { depth = max(0, depth - 1); continue }
+                if depth == 0 { bytes.append(b) }
+            }
+            if bytes.count >= 3, let dash = (0...(bytes.count - 3)).first(where: { bytes[$0] == 0x20 && bytes[$0 + 1] == 0x2D && bytes[$0 + 2] == 0x20 }) {
+                bytes.removeSubrange(dash...)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var result = ""
         var depth = 0
         for ch in title {
@@ -119,6 +134,22 @@ public enum TrackMatchKey {
 
     /// Lower-case letters and digits, words separated by one space.
     static func normalise(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            var pendingSpace = false
+            for var b in text.utf8 {
+                if b >= 0x41 && b <= 0x5A { b += 0x20 }
+                if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+                    if pendingSpace, !bytes.isEmpty { bytes.append(0x20) }
+                    pendingSpace = false
+                    bytes.append(b)
+                } else {
+                    pendingSpace = true
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         var pendingSpace = false
         for scalar in text.lowercased().unicodeScalars {

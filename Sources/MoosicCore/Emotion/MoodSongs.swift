@@ -58,19 +58,31 @@ public enum MoodSongsCSV {
     }
 
     public static func read(url: URL) throws -> Contents {
-        try parse(bytes: try CatalogCSV.loadBytes(url: url), name: url.lastPathComponent)
+        var songs: [MoodSong] = []
+        let summary = try CatalogCSV.scanRecords(url: url, required: requiredColumns, hint: hint) { validator, index in
+            try record(&validator, index) { songs.append($0) }
+        }
+        return Contents(songs: songs, problems: summary.problems, invalidRows: summary.invalidRows)
     }
 
     public static func parse(bytes: [UInt8], name: String) throws -> Contents {
         var songs: [MoodSong] = []
-        let hint: ([String: Int]) -> String = { $0["track_genre"] != nil ? " (this looks like a catalog file: use --data for it)" : "" }
-        let (problems, invalidRows) = try CatalogCSV.readRecords(bytes: bytes, name: name, required: requiredColumns,
-                                                                 hint: hint) { validator, index in
-            guard let song = song(&validator, index) else { return false }
-            songs.append(song)
-            return true
+        var parser = CatalogCSV.Parser(name: name, required: requiredColumns, hint: hint)
+        try parser.consume(bytes) { validator, index in
+            try record(&validator, index) { songs.append($0) }
         }
-        return Contents(songs: songs, problems: problems, invalidRows: invalidRows)
+        try parser.finish()
+        return Contents(songs: songs, problems: parser.problems, invalidRows: parser.invalidRows)
+    }
+
+    static let hint: @Sendable ([String: Int]) -> String = {
+        $0["track_genre"] != nil ? " (this looks like a catalog file: use --data for it)" : ""
+    }
+
+    static func record(_ validator: inout CatalogCSV.RowValidator, _ index: [String: Int], song found: (MoodSong) -> Void) throws -> Bool {
+        guard let song = song(&validator, index) else { return false }
+        found(song)
+        return true
     }
 
     static func song(_ v: inout CatalogCSV.RowValidator, _ c: [String: Int]) -> MoodSong? {

@@ -43,6 +43,11 @@ public struct EmotionScores: Sendable, Equatable {
     public var happy: [Float]
     /// P(energetic): the calm ↔ energetic axis (arousal).
     public var arousal: [Float]
+
+    public init(happy: [Float], arousal: [Float]) {
+        self.happy = happy
+        self.arousal = arousal
+    }
 }
 
 /// The settings of the song-emotion recipe (both networks share them).

@@ -45,17 +45,18 @@ public enum GenreTraining {
     }
 
     /// A forest over the genres `data` has.
-    public static func train(_ data: GenreData, settings: RandomForestSettings) throws -> RandomForest {
+    public static func train(_ data: GenreData, settings: RandomForestSettings,
+                             progress: (@Sendable (_ treesGrown: Int) -> Void)? = nil) throws -> RandomForest {
         let classes = data.distinctGenres
         return try RandomForest.train(data.classification(classes: classes), classes: classes,
-                                      featureNames: GenreFeatures.names, settings: settings)
+                                      featureNames: GenreFeatures.names, settings: settings, progress: progress)
     }
 
     /// Trains on `training` over its genres and evaluates on `validation`.
-    public static func trainAndEvaluate(training: GenreData, validation: GenreData,
-                                        settings: RandomForestSettings) throws -> Result {
+    public static func trainAndEvaluate(training: GenreData, validation: GenreData, settings: RandomForestSettings,
+                                        progress: (@Sendable (_ treesGrown: Int) -> Void)? = nil) throws -> Result {
         let start = DispatchTime.now()
-        let model = try train(training, settings: settings)
+        let model = try train(training, settings: settings, progress: progress)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return Result(model: model, evaluation: evaluate(model, on: validation), trainingRows: training.count,
                       trainingSeconds: seconds)

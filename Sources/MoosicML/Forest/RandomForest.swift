@@ -1,3 +1,5 @@
+import Foundation
+
 /// A random forest classifier (Breiman): CART trees with Gini impurity on bootstrap samples,
 /// ⌊√features⌋ candidate features per split, class probabilities averaged over the trees.
 public struct RandomForest: Sendable, Equatable {
@@ -29,9 +31,11 @@ public struct RandomForest: Sendable, Equatable {
 
 extension RandomForest {
     /// A forest over `data`, whose labels index `classes` and whose columns are `featureNames`.
-    /// The out-of-bag score keeps `data.groups` together.
+    /// The out-of-bag score keeps `data.groups` together. `progress` hears how many trees are
+    /// grown, from the worker threads.
     public static func train(_ data: Dataset, classes: [String], featureNames: [String],
-                             settings: RandomForestSettings = RandomForestSettings()) throws -> RandomForest {
+                             settings: RandomForestSettings = RandomForestSettings(),
+                             progress: (@Sendable (_ treesGrown: Int) -> Void)? = nil) throws -> RandomForest {
         try validate(data, classes: classes, featureNames: featureNames, settings: settings)
         let n = data.rows, d = data.columns
         let binning = FeatureBinning(rows: data.features, count: n, features: d)
@@ -40,7 +44,7 @@ extension RandomForest {
         let builder = TreeBuilder(columns: columns, labels: labels, sampleCount: n, featureCount: d,
                                   classCount: classes.count, settings: settings)
         let threads = min(settings.threads ?? WorkerPool.cores, settings.trees)
-        let results = buildTrees(builder, count: settings.trees, threads: threads)
+        let results = buildTrees(builder, count: settings.trees, threads: threads, progress: progress)
         let trees = results.map(\.tree)
         let outOfBag = OutOfBagScoring(trees: trees, inBag: results.map(\.inBag), groups: data.groups, sampleCount: n)
         let oob = outOfBag.accuracy(columns: columns, labels: labels, classCount: classes.count, threads: threads)
@@ -67,12 +71,17 @@ extension RandomForest {
         }
     }
 
-    private static func buildTrees(_ builder: TreeBuilder, count: Int, threads: Int) -> [TreeBuilder.Result] {
+    private static func buildTrees(_ builder: TreeBuilder, count: Int, threads: Int,
+                                   progress: (@Sendable (Int) -> Void)?) -> [TreeBuilder.Result] {
         var built = [TreeBuilder.Result?](repeating: nil, count: count)
+        let grown = TreeCounter()
         built.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             WorkerPool.run(tasks: count, workers: threads) { nextTask in
-                while let t = nextTask() { slots[t] = builder.build(tree: t) }
+                while let t = nextTask() {
+                    slots[t] = builder.build(tree: t)
+                    if let progress { progress(grown.increment()) }
+                }
             }
         }
         return built.map { $0! }
@@ -229,4 +238,17 @@ package func argmax<C: RandomAccessCollection<Double>>(_ values: C) -> Int where
     var best = values.startIndex
     for i in values.indices where values[i] > values[best] { best = i }
     return best - values.startIndex
+}
+
+/// Trees grown so far, counted from the worker threads.
+private final class TreeCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
+    }
 }

@@ -67,8 +67,10 @@ extension RandomForest {
             let treeCount = Int(try r.u32())
             guard treeCount > 0 else { throw r.corrupt("no trees") }
             var trees: [DecisionTree] = []
+            trees.reserveCapacity(treeCount)
+            var stack: [Int] = []
             for _ in 0..<treeCount {
-                trees.append(try r.tree(classCount: classes.count, featureCount: featureNames.count))
+                trees.append(try r.tree(classCount: classes.count, featureCount: featureNames.count, stack: &stack))
             }
             guard r.position == r.end else { throw r.corrupt("trailing bytes") }
             self.init(classes: classes, featureNames: featureNames, binning: FeatureBinning(edges: edges),
@@ -147,43 +149,70 @@ extension ByteReader {
         return settings
     }
 
-    /// A tree written by `ByteWriter.tree`: the child links follow from the preorder.
-    mutating func tree(classCount: Int, featureCount: Int) throws -> DecisionTree {
+    /// A tree written by `ByteWriter.tree`: the child links follow from the preorder. The shipped
+    /// forest has ~8 million nodes and every run loads it, so this loop reads through a raw pointer
+    /// with one bounds check per field and fills the node array in place (`stack` is reused across trees).
+    mutating func tree(classCount: Int, featureCount: Int, stack: inout [Int]) throws -> DecisionTree {
         let wide = classCount > 256
         let nodeCount = Int(try u32())
         // Every node takes at least 2 bytes: a larger count cannot be real.
         guard nodeCount > 0, nodeCount <= (end - position) / 2 + 1 else { throw corrupt("bad node count") }
-        var tree = DecisionTree(nodes: Array(repeating: DecisionTree.Node(feature: 0, bin: 0, child: 0), count: nodeCount),
-                                leafEntries: [])
-        var allocated = 1
-        var stack = [0]
-        while let node = stack.popLast() {
-            let tag = try u8()
-            if tag == DecisionTree.pureLeaf {
-                let k = try small(wide: wide)
-                guard k < classCount else { throw corrupt("class out of range") }
-                tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.pureLeaf, bin: UInt16(k), child: 0)
-            } else if tag == DecisionTree.leaf {
-                let entries = Int(try u16())
-                guard entries > 1 else { throw corrupt("leaf with \(entries) entries") }
-                tree.nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: UInt16(entries),
-                                                     child: UInt32(tree.leafEntries.count))
-                for _ in 0..<entries {
-                    let k = try small(wide: wide)
-                    let share = try u8()
-                    guard k < classCount, share > 0 else { throw corrupt("bad leaf entry") }
-                    tree.leafEntries.append(DecisionTree.LeafEntry(classIndex: UInt16(k), share: share))
+        var leafEntries: [DecisionTree.LeafEntry] = []
+        var failure: String?
+        var consumed = 0
+        let nodes = try [DecisionTree.Node](unsafeUninitializedCapacity: nodeCount) { nodes, initialized in
+            try bytes.withUnsafeBufferPointer { all in
+                let base = all.baseAddress!
+                var p = position
+                let end = self.end
+                var allocated = 1
+                stack.removeAll(keepingCapacity: true)
+                stack.append(0)
+                // Nodes are written once each, in preorder; anything left unwritten is caught by the count check.
+                func byte() throws -> Int {
+                    guard p < end else { throw Truncated.truncated }
+                    defer { p += 1 }
+                    return Int(base[p])
                 }
-            } else {
-                guard Int(tag) < featureCount, allocated + 2 <= nodeCount else { throw corrupt("bad node") }
-                tree.nodes[node] = DecisionTree.Node(feature: tag, bin: try u16(), child: UInt32(allocated))
-                stack.append(allocated + 1)
-                stack.append(allocated)
-                allocated += 2
+                func word() throws -> Int {
+                    guard p + 2 <= end else { throw Truncated.truncated }
+                    defer { p += 2 }
+                    return Int(base[p]) | Int(base[p + 1]) << 8
+                }
+                while let node = stack.popLast() {
+                    let tag = try byte()
+                    if tag == Int(DecisionTree.pureLeaf) {
+                        let k = wide ? try word() : try byte()
+                        guard k < classCount else { failure = "class out of range"; return }
+                        nodes[node] = DecisionTree.Node(feature: DecisionTree.pureLeaf, bin: UInt16(k), child: 0)
+                    } else if tag == Int(DecisionTree.leaf) {
+                        let entries = try word()
+                        guard entries > 1 else { failure = "leaf with \(entries) entries"; return }
+                        nodes[node] = DecisionTree.Node(feature: DecisionTree.leaf, bin: UInt16(entries),
+                                                        child: UInt32(leafEntries.count))
+                        for _ in 0..<entries {
+                            let k = wide ? try word() : try byte()
+                            let share = try byte()
+                            guard k < classCount, share > 0 else { failure = "bad leaf entry"; return }
+                            leafEntries.append(DecisionTree.LeafEntry(classIndex: UInt16(k), share: UInt8(share)))
+                        }
+                    } else {
+                        guard tag < featureCount, allocated + 2 <= nodeCount else { failure = "bad node"; return }
+                        nodes[node] = DecisionTree.Node(feature: UInt8(tag), bin: UInt16(try word()), child: UInt32(allocated))
+                        stack.append(allocated + 1)
+                        stack.append(allocated)
+                        allocated += 2
+                    }
+                }
+                guard allocated == nodeCount else { failure = "node count mismatch"; return }
+                consumed = p - position
             }
+            // Only a complete tree is handed out; otherwise the nodes are plain values, nothing to release.
+            initialized = failure == nil ? nodeCount : 0
         }
-        guard allocated == nodeCount else { throw corrupt("node count mismatch") }
-        return tree
+        if let failure { throw corrupt(failure) }
+        position += consumed
+        return DecisionTree(nodes: nodes, leafEntries: leafEntries)
     }
 }
 

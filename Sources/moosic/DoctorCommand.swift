@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import MoosicApp
+import MoosicCore
+
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check this installation and say what is wrong and how to fix it.",
+        discussion: """
+            One line per check — ok, warn, fail or skip — with the fix: the client id, each login's age \
+            (Spotify's refresh tokens last 6 months) and scopes, the store (PRAGMA quick_check), the catalog \
+            and its emotion scores, the models, the features service and the Spotify API (not with \
+            --offline), the nightly cron line and the last refresh runs. Exits 0 when no check fails, 78 otherwise.
+            """
+    )
+
+    @Option(help: "Check only this user's login, cron line and refresh runs.") var user: String?
+    @Flag(help: "Skip the checks that need the network.") var offline = false
+    @Flag(help: "Print the checks as JSON.") var json = false
+
+    struct DoctorJSON: Encodable {
+        var ok: Bool
+        var checks: [DoctorCheck]
+    }
+
+    func run() async throws {
+        let checks = await Doctor(user: user, offline: offline).run()
+        let code = Doctor.exitCode(checks)
+        if json {
+            try Output.printJSON(DoctorJSON(ok: code == 0, checks: checks))
+        } else {
+            let width = checks.map(\.name.count).max() ?? 0
+            for check in checks {
+                let status = check.status.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0)
+                let name = check.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                print("\(status)  \(name)  \(check.message)" + (check.fix.map { " — fix: \($0)" } ?? ""))
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
