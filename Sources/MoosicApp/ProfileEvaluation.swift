@@ -191,8 +191,9 @@ public enum ProfileEvaluation {
                 }
             }
         }
-        for (inferred, sharpness) in [(0.25, 4.0), (0.25, 8.0), (0.5, 8.0)] {
-            grid.append(GenreWeighting(labelled: 1, inferred: inferred, sharpness: sharpness, byArtist: 1, artistMix: 1))
+        for (inferred, sharpness) in [(0.25, 4.0), (0.25, 8.0), (0.5, 8.0), (0.1, 4.0)] {
+            let w = GenreWeighting(labelled: 1, inferred: inferred, sharpness: sharpness, byArtist: 1, artistMix: 1)
+            if !grid.contains(w) { grid.append(w) }
         }
         for byArtist in [0.5, 2.0] { grid.append(GenreWeighting(inferred: 0.5, sharpness: 4, byArtist: byArtist, artistMix: 1)) }
         return grid

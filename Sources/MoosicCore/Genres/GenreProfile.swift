@@ -42,9 +42,9 @@ public struct GenreWeighting: Sendable, Equatable, Codable {
 
     /// The weighting the profiler uses, the best of `moosic eval profile`'s grid (README, "Coverage and
     /// recovery figures"): the forest's probabilities alone are weak evidence over 114 genres, so an
-    /// inferred track weighs a quarter of a labelled one, its probabilities are sharpened (power 4) and its
+    /// inferred track weighs a tenth of a labelled one, its probabilities are sharpened (power 4) and its
     /// artists' catalog genres, where the catalog knows them, take its place.
-    public static let standard = GenreWeighting(labelled: 1, inferred: 0.25, sharpness: 4, byArtist: 1, artistMix: 1)
+    public static let standard = GenreWeighting(labelled: 1, inferred: 0.1, sharpness: 4, byArtist: 1, artistMix: 1)
 
     /// Every track the same, the forest's probabilities as they come: the profile before issue 12,
     /// the mean genre probability over the tracks with features.
@@ -151,7 +151,11 @@ public struct GenreProfile: Sendable, Equatable {
             } else if !item.artistGenres.isEmpty {
                 coverage.byArtist += 1
                 let total = Double(item.artistGenres.values.reduce(0, +))
-                for (genre, count) in item.artistGenres { sums[genre, default: 0] += weighting.byArtist * Double(count) / total }
+                // In genre order: a Dictionary's order changes from process to process, and with it the
+                // last digits of the sums and so the order of nearly tied genres.
+                for (genre, count) in item.artistGenres.sorted(by: { $0.key < $1.key }) {
+                    sums[genre, default: 0] += weighting.byArtist * Double(count) / total
+                }
                 totalWeight += weighting.byArtist
             } else {
                 coverage.none += 1
@@ -169,7 +173,9 @@ public struct GenreProfile: Sendable, Equatable {
                 for k in 0..<c { sums[model.classes[k], default: 0] += weighting.inferred * (1 - mix) * row[k] / total }
                 if mix > 0 {
                     let artistTotal = Double(artists.values.reduce(0, +))
-                    for (genre, count) in artists { sums[genre, default: 0] += weighting.inferred * mix * Double(count) / artistTotal }
+                    for (genre, count) in artists.sorted(by: { $0.key < $1.key }) {
+                        sums[genre, default: 0] += weighting.inferred * mix * Double(count) / artistTotal
+                    }
                 }
                 totalWeight += weighting.inferred
             }
