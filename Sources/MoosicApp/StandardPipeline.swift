@@ -32,12 +32,14 @@ public enum StandardPipeline {
                 library = StoredLibrary(listeners: store)
             }
             return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader, librarySync: library,
-                                     profiler: profiler, publisher: LocalPlaylistWriter(repository: store))
+                                     profiler: profiler, publisher: LocalPlaylistWriter(repository: store),
+                                     cover: PlaylistCovers(home: environment.home, uploader: nil))
         }
         let session = try SpotifySession.forUser(user, environment: environment)
         return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader,
                                  librarySync: LibrarySync(session: session, repository: store),
-                                 profiler: profiler, publisher: PlaylistWriter(session: session, repository: store))
+                                 profiler: profiler, publisher: PlaylistWriter(session: session, repository: store),
+                                 cover: PlaylistCovers(home: environment.home, uploader: PlaylistCoverUploader(session: session)))
     }
 
     /// `--offline` on an empty store uses the shipped fixture catalog, so the demo needs nothing
