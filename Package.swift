@@ -18,6 +18,7 @@ let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 //   MoosicVision  the face-mood reader over CVision (OpenCV)
 //   MoosicApp     wires the adapters into the pipeline for one installation: the offline set-up,
 //                 emotion scores in step with the model, the refresh run, error → exit code, evaluations
+//   MoosicServer  `moosic serve`: the local web page over MoosicApp (Hummingbird, loopback only)
 //   moosic        the command line over MoosicApp
 let package = Package(
     name: "moosic",
@@ -29,6 +30,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `moosic serve`: the local web page (loopback only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own NIO, named for the listening channel's port (`serve --port 0`).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "MoosicML"),
@@ -56,10 +61,17 @@ let package = Package(
         ),
         .target(name: "MoosicVision", dependencies: ["MoosicCore", "CVision"]),
         .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision"]),
+        // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
+        .target(
+            name: "MoosicServer",
+            dependencies: ["MoosicApp", "MoosicCore", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .executableTarget(
             name: "moosic",
             dependencies: [
                 "MoosicApp",
+                "MoosicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +81,8 @@ let package = Package(
             dependencies: ["MoosicSpotify", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SpotifyEmulator"
         ),
+        // The emulator as a process, for the browser tests (Scripts/browser-test.py).
+        .executableTarget(name: "spotify-emulator", dependencies: ["SpotifyEmulator"], path: "Tests/SpotifyEmulatorServer"),
         // What the test suites share (the repository root, catalog rows, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // One test target per target, its folders mirroring the target's.
