@@ -267,6 +267,31 @@ def main():
         server_log = server.stderr.read()
         check(not any(secret in server_log for secret in secrets), "no Spotify token in the server's log")
 
+        # --- Offline, as the README brings it up: a fresh home, the fixtures, no Spotify ---
+        offline_env = dict(os.environ, MOOSIC_HOME=str(home / "offline"))
+        for key in ["MOOSIC_SPOTIFY_API_URL", "MOOSIC_SPOTIFY_ACCOUNTS_URL", "MOOSIC_CLIENT_ID"]:
+            offline_env.pop(key, None)
+        offline, match = start([moosic, "serve", "--offline", "--port", "0"], offline_env, r"http://127\.0\.0\.1:(\d+)/")
+        processes.append(offline)
+        driver = browser(video)
+        try:
+            driver.get(f"http://localhost:{match.group(1)}/")
+            wait = WebDriverWait(driver, 90)
+            wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
+            check("offline" in driver.find_element(By.ID, "who").text and driver.find_element(By.ID, "login").get_attribute("hidden"),
+                  "offline: the page says so and offers no login")
+            driver.find_element(By.ID, "capture").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#tracks li") and not d.find_element(By.ID, "write").get_attribute("disabled"))
+            driver.find_element(By.ID, "write").click()
+            wait.until(lambda d: d.find_element(By.ID, "chart").get_attribute("data-points") == "1")
+            check("offline: in the local store" in driver.find_element(By.ID, "playlist-status").text,
+                  "offline: the playlist is written to the local store (served on localhost:PORT too)")
+            wait.until(lambda d: d.execute_script("const c = document.getElementById('cover'); return !c.hidden && c.complete && c.naturalWidth > 0"))
+            driver.save_screenshot(str(ARTEFACTS / "8-offline.png"))
+        finally:
+            driver.quit()
+        offline.terminate()
+
         ms = lambda value: "?" if value is None else f"{value:.0f}"
         print(f"timings: first contentful paint {ms(first_paint)} ms, page ready {ms(ready)} ms; camera: mood shown "
               f"{ms(mood_ms)} ms after the capture began (5 frames over 2 s), preview {ms(first_preview)} ms after it, "

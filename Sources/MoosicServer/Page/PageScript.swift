@@ -188,7 +188,7 @@ extension PageAssets {
         line = `preview: ${playlist.tracks.length} songs for a ${result.mood.label} mood (${result.strategy}) — not written yet`;
       }
       const status = $("playlist-status");
-      text(status, line, playlist.written ? "happy" : "");
+      text(status, line, playlist.written ? "written" : "");
       status.dataset.written = playlist.written;
       if (playlist.url) {
         const link = document.createElement("a");

@@ -24,6 +24,7 @@ extension PageAssets {
     .result { font-size: 1.1em; min-height: 1.5em; }
     .result.unsure, .result.error { color: var(--warn); }
     .result.happy { color: var(--happy); }
+    .result.written { color: var(--ok); }
     .result.sad { color: var(--sad); }
     #genres { flex: 1; min-width: 280px; }
     .genre { display: grid; grid-template-columns: 8em 1fr 3em; gap: 0.5em; align-items: center; margin: 0.15em 0; }
