@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
         .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
         .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator", "TestSupport"]),
     ],

@@ -32,7 +32,11 @@ public enum PageServer {
                 listening(bound)
             }
         )
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw MoosicError.temporary("port \(port) on 127.0.0.1 is in use (another moosic serve?): stop it or choose another with --port")
+        }
     }
 }
 
