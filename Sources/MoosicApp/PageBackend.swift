@@ -7,7 +7,9 @@ import MoosicVision
 /// What `moosic serve`'s page can do, whatever carries it (HTTP in MoosicServer): read the mood of
 /// camera frames or an uploaded photo, preview and write the user's playlist through the same
 /// StandardPipeline as the command line, the mood history, the latest cover, and the Spotify login.
-/// One run at a time: the actor serialises them, as the refresh lock does for the command line.
+/// One run at a time: runs queue one behind the other (an actor alone would let a second run in
+/// while the first waits on Spotify), and a write holds the user's refresh lock, so the page and
+/// the nightly refresh never write the playlist at once.
 public actor PageBackend {
     public let environment: MoosicEnvironment
     public let offline: Bool
@@ -19,6 +21,8 @@ public actor PageBackend {
     /// The pipeline of the page's user, made once (its models loaded, the catalog's emotion scores
     /// brought in step) and kept while the user stays the same.
     private var pipeline: (user: String, pipeline: RecommendPipeline)?
+    /// The last run queued: the next one starts when it has ended.
+    private var lastRun: Task<Void, Never>?
 
     /// The most frames one reading takes.
     public static let maxFrames = 8
@@ -90,8 +94,19 @@ public actor PageBackend {
     /// written to the user's one moosic playlist, the mood stored and the cover made.
     public func playlist(mood: FrameMood, options: RankingOptions, write: Bool) async throws -> Recommendation {
         guard let user else { throw MoosicError.notAuthorised("no Spotify login: log in first") }
-        return try await pipeline(for: user).run(RecommendRequest(user: user, mood: .measured(mood.photoMood), options: options,
-                                                       dryRun: !write))
+        let previous = lastRun
+        let run = Task { () async throws -> Recommendation in
+            await previous?.value
+            let pipeline = try self.pipeline(for: user)
+            try environment.prepareHome()
+            let lock = write ? try FileLock(path: NightlyRefresh.lockURL(user: user, environment: environment).path,
+                                            busyMessage: "a refresh of \(user)'s playlist is running; try again in a moment") : nil
+            defer { withExtendedLifetime(lock) {} }
+            return try await pipeline.run(RecommendRequest(user: user, mood: .measured(mood.photoMood), options: options,
+                                                           dryRun: !write))
+        }
+        lastRun = Task { _ = try? await run.value }
+        return try await run.value
     }
 
     private func pipeline(for user: String) throws -> RecommendPipeline {

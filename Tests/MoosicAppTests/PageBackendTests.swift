@@ -44,6 +44,27 @@ import TestSupport
         }
     }
 
+    /// (Offline the pipeline hardly suspends, so the two writes would rarely interleave even without the
+    /// queue; what this pins is the outcome — one playlist, two runs — and the refresh lock.)
+    @Test func writesAtOnceRunOneAfterTheOtherAndANightlyRefreshKeepsThePageOut() async throws {
+        let backend = self.backend
+        let mood = try await backend.readMood(frames: [try photo("happy-2.jpg")])
+        async let first = backend.playlist(mood: mood, options: RankingOptions(size: 4), write: true)
+        async let second = backend.playlist(mood: mood, options: RankingOptions(size: 6, strategy: .lift), write: true)
+        let (a, b) = try await (first, second)
+        #expect(a.playlist?.id == b.playlist?.id && Set([a.playlist?.created, b.playlist?.created]) == [true, false])
+        #expect(try await backend.history().points.compactMap { $0.playlist?.trackCount }.sorted() == [4, 6])
+
+        let held = try FileLock(path: NightlyRefresh.lockURL(user: "moosicdemo", environment: environment).path, busyMessage: "held")
+        await #expect(throws: MoosicError.temporary("a refresh of moosicdemo's playlist is running; try again in a moment")) {
+            try await backend.playlist(mood: mood, options: RankingOptions(size: 4), write: true)
+        }
+        // A preview writes nothing, so it does not need the lock.
+        #expect(try await backend.playlist(mood: mood, options: RankingOptions(size: 4), write: false).picks.count == 4)
+        withExtendedLifetime(held) {}
+        #expect(try await backend.history().points.count == 2)
+    }
+
     @Test func aPreviewWritesNothingAndAWriteIsInTheHistory() async throws {
         #expect(try await backend.status().user == "moosicdemo")
         let mood = try await backend.readMood(frames: [try photo("sad-1.jpg")])
