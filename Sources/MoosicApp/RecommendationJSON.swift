@@ -15,6 +15,8 @@ public struct RecommendationJSON: Encodable, Sendable {
     struct Track: Encodable, Sendable {
         var id, uri, name, artists, genre: String
         var emotion, score, target: Double
+        /// P(energetic) and the energy the position aimed at.
+        var arousal, energyTarget: Double
         var reason: String
     }
     struct Playlist: Encodable, Sendable {
@@ -59,7 +61,8 @@ public struct RecommendationJSON: Encodable, Sendable {
             tracks: r.picks.map { p in
                 Track(id: p.candidate.id, uri: "spotify:track:\(p.candidate.id)", name: p.candidate.name,
                       artists: p.candidate.artists.replacingOccurrences(of: ";", with: ", "), genre: p.candidate.genre,
-                      emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target), reason: p.reason)
+                      emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target),
+                      arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason)
             })
         quality = r.quality
         sync = Sync(playlists: r.sync.playlists, libraryTracks: r.sync.libraryTracks, requests: r.sync.requests)

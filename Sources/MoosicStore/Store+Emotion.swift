@@ -16,8 +16,9 @@ public struct EmotionRefreshReport: Sendable, Equatable {
 }
 
 extension Store {
-    /// Gives every track whose emotion is missing, or was computed by another model, its score
-    /// from `model`, in one transaction, so that ranking reads scores and never runs the network.
+    /// Gives every track whose emotion is missing, or was computed by another model, its scores
+    /// from `model` (P(happy) and P(energetic)), in one transaction, so that ranking reads scores and
+    /// never runs the network.
     public func refreshEmotionScores(model: SongEmotionModel) throws -> EmotionRefreshReport {
         let start = Date()
         let identity = model.identity
@@ -29,7 +30,8 @@ extension Store {
             var rowids: [Int64] = []
             var raw: [Float] = []
             let select = try db.makeStatement(sql: """
-                SELECT rowid, \(columns) FROM track WHERE emotion IS NULL OR emotion_model IS NOT ? ORDER BY rowid
+                SELECT rowid, \(columns) FROM track
+                WHERE emotion IS NULL OR arousal IS NULL OR emotion_model IS NOT ? ORDER BY rowid
                 """)
             // 80,000 rows: bound and stepped through SQLite's C API, as GRDB boxes every value.
             let s = select.sqliteStatement
@@ -47,12 +49,13 @@ extension Store {
             let inferenceStart = Date()
             let scores = model.scores(raw)
             inferenceSeconds = Date().timeIntervalSince(inferenceStart)
-            let update = try db.makeStatement(sql: "UPDATE track SET emotion = ?, emotion_model = ? WHERE rowid = ?")
+            let update = try db.makeStatement(sql: "UPDATE track SET emotion = ?, arousal = ?, emotion_model = ? WHERE rowid = ?")
             let u = update.sqliteStatement
-            _ = sqlite3_bind_text(u, 2, identity, -1, Self.transientDestructor)
-            for (rowid, score) in zip(rowids, scores) {
-                sqlite3_bind_double(u, 1, Double(score))
-                sqlite3_bind_int64(u, 3, rowid)
+            _ = sqlite3_bind_text(u, 3, identity, -1, Self.transientDestructor)
+            for (i, rowid) in rowids.enumerated() {
+                sqlite3_bind_double(u, 1, Double(scores.happy[i]))
+                sqlite3_bind_double(u, 2, Double(scores.arousal[i]))
+                sqlite3_bind_int64(u, 4, rowid)
                 let code = sqlite3_step(u)
                 sqlite3_reset(u)
                 guard code == SQLITE_DONE else { throw Self.stepFailure(code, db) }
@@ -63,11 +66,13 @@ extension Store {
                                     inferenceSeconds: inferenceSeconds)
     }
 
-    /// Gives tracks scores computed elsewhere (a test's fixed scores), as from the model `identity`.
-    package func recordEmotionScores(_ scores: [String: Double], model identity: String) throws {
+    /// Gives tracks scores computed elsewhere (a test's fixed scores), as from the model `identity`;
+    /// P(energetic) is `arousal[id]`, else 0.5.
+    package func recordEmotionScores(_ scores: [String: Double], arousal: [String: Double] = [:], model identity: String) throws {
         try write { db in
             for (id, score) in scores {
-                try db.execute(sql: "UPDATE track SET emotion = ?, emotion_model = ? WHERE id = ?", arguments: [score, identity, id])
+                try db.execute(sql: "UPDATE track SET emotion = ?, arousal = ?, emotion_model = ? WHERE id = ?",
+                               arguments: [score, arousal[id] ?? 0.5, identity, id])
             }
         }
     }

@@ -49,12 +49,13 @@ extension Store: ListenerRepository {
         return try read { db in
             let placeholders = Array(repeating: "?", count: genres.count).joined(separator: ",")
             return try Row.fetchAll(db, sql: """
-                SELECT t.id, t.name, t.artists, g.genre, t.emotion, t.popularity, t.match_key
+                SELECT t.id, t.name, t.artists, g.genre, t.emotion, t.arousal, t.popularity, t.match_key
                 FROM track_genre g JOIN track t ON t.id = g.track_id
-                WHERE g.genre IN (\(placeholders)) AND t.emotion IS NOT NULL
+                WHERE g.genre IN (\(placeholders)) AND t.emotion IS NOT NULL AND t.arousal IS NOT NULL
                 """, arguments: StatementArguments(genres)).map { row in
                 RankingCandidate(id: row["id"], name: row["name"], artists: row["artists"], genre: row["genre"],
-                                 emotion: row["emotion"], popularity: row["popularity"], matchKey: row["match_key"])
+                                 emotion: row["emotion"], arousal: row["arousal"], popularity: row["popularity"],
+                                 matchKey: row["match_key"])
             }
         }
     }
@@ -73,9 +74,10 @@ extension Store: ListenerRepository {
         try write { db in
             for (position, pick) in picks.enumerated() {
                 try db.execute(sql: """
-                    UPDATE generated_playlist_track SET emotion = ?, score = ?, reason = ?
+                    UPDATE generated_playlist_track SET emotion = ?, arousal = ?, score = ?, reason = ?
                     WHERE user_id = ? AND position = ? AND track_id = ?
-                    """, arguments: [pick.candidate.emotion, pick.score, pick.reason, user, position, pick.candidate.id])
+                    """, arguments: [pick.candidate.emotion, pick.candidate.arousal, pick.score, pick.reason, user,
+                                     position, pick.candidate.id])
             }
         }
     }

@@ -245,6 +245,14 @@ public final class Store: Sendable {
                 CREATE INDEX track_by_isrc ON track(isrc) WHERE isrc IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v3-arousal") { db in
+            // P(energetic), the song-emotion model's second output (calm ↔ energetic), scored with
+            // `emotion` by the same model (`emotion_model`); and what each playlist song had.
+            try db.execute(sql: """
+                ALTER TABLE track ADD COLUMN arousal REAL;
+                ALTER TABLE generated_playlist_track ADD COLUMN arousal REAL;
+                """)
+        }
         migrator.registerMigration("v3-history") { db in
             // Every playlist write with the mood it was made for, for `moosic history` and the page's
             // chart (refresh_run records only refreshes, and generated_playlist only the latest write).

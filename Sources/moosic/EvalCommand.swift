@@ -88,7 +88,9 @@ struct EvalCommand: ParsableCommand {
             discussion: """
                 genre_jsd: Jensen–Shannon divergence (bits) between the playlist's genres and the profile over \
                 the catalog's genres; mean_emotion_error: mean |emotion − target|; distinct_artists; new_to_user: \
-                share of songs not in the library; emotion_start/end: mean emotion of the first/last five songs.
+                share of songs not in the library; emotion_start/end: mean emotion of the first/last five songs; \
+                mean_energy_error: mean |energy − energy target|; emotion_step, energy_step: smoothness, the mean \
+                |Δ| between neighbouring songs (lower is smoother).
                 """
         )
 
@@ -102,12 +104,13 @@ struct EvalCommand: ParsableCommand {
                 try Output.printJSON(rows)
                 return
             }
-            print("photo        mood  strategy  genre_jsd  mean_emotion_error  distinct_artists  new_to_user  emotion_start→end")
+            print("photo        mood  strategy  genre_jsd  mean_emotion_error  mean_energy_error  emotion_step  energy_step  distinct_artists  new_to_user  emotion_start→end")
             for r in rows {
-                print(String(format: "%@  %.2f  %@  %9.3f  %18.3f  %16d  %11.2f  %.2f → %.2f",
+                print(String(format: "%@  %.2f  %@  %9.3f  %18.3f  %17.3f  %12.3f  %11.3f  %16d  %11.2f  %.2f → %.2f",
                              r.photo.padding(toLength: 11, withPad: " ", startingAt: 0), r.mood,
                              r.strategy.padding(toLength: 8, withPad: " ", startingAt: 0), r.quality.genreDivergence,
-                             r.quality.meanEmotionError, r.quality.distinctArtists, r.quality.newToUser,
+                             r.quality.meanEmotionError, r.quality.meanEnergyError, r.quality.emotionStep,
+                             r.quality.energyStep, r.quality.distinctArtists, r.quality.newToUser,
                              r.emotionStart, r.emotionEnd))
             }
         }

@@ -24,9 +24,9 @@ enum RecommendationText {
             lines.append("playlist \"\(r.playlistName)\" (dry run: not written)")
         }
         lines.append("")
-        let header = ["#", "emotion", "genre", "artist", "title"]
+        let header = ["#", "emotion", "energy", "genre", "artist", "title"]
         var rows = r.picks.enumerated().map { i, p in
-            [String(i + 1), String(format: "%.2f", p.candidate.emotion), p.candidate.genre,
+            [String(i + 1), String(format: "%.2f", p.candidate.emotion), String(format: "%.2f", p.candidate.arousal), p.candidate.genre,
              clip(p.candidate.artists.replacingOccurrences(of: ";", with: ", "), 28), clip(p.candidate.name, 40)]
         }
         rows.insert(header, at: 0)
@@ -38,8 +38,9 @@ enum RecommendationText {
         }
         lines.append("")
         let q = r.quality
-        lines.append(String(format: "%@ strategy · genre JSD %.3f · mean |emotion − target| %.3f · %d artists · %.0f %% new to you",
-                            strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.distinctArtists, q.newToUser * 100))
+        lines.append(String(format: "%@ strategy · genre JSD %.3f · mean |emotion − target| %.3f · |energy − target| %.3f · smoothness |Δemotion| %.3f |Δenergy| %.3f · %d artists · %.0f %% new to you",
+                            strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.meanEnergyError, q.emotionStep,
+                            q.energyStep, q.distinctArtists, q.newToUser * 100))
         for note in r.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n")
     }

@@ -33,7 +33,7 @@ import TestSupport
         struct Coverage: Decodable { var library_tracks: Int; var with_features: Int }
         struct Track: Decodable {
             var id, uri, name, artists, genre: String
-            var emotion, score: Double
+            var emotion, score, arousal, energy_target: Double
             var reason: String
         }
         struct Playlist: Decodable {
@@ -67,6 +67,9 @@ import TestSupport
         #expect(h.playlist.created)
         #expect(h.playlist.tracks.count == 30)
         #expect(h.playlist.tracks.allSatisfy { $0.uri == "spotify:track:\($0.id)" && !$0.reason.isEmpty })
+        // Both axes, each pick says both.
+        #expect(h.playlist.tracks.allSatisfy { (0...1).contains($0.arousal) && (0...1).contains($0.energy_target) })
+        #expect(h.playlist.tracks.allSatisfy { $0.reason.contains("emotion 0.") && $0.reason.contains("energy") })
         #expect(h.coverage.library_tracks == 420 && h.coverage.with_features == 418)
         #expect(abs(h.genres.map(\.share).reduce(0, +) - 1) < 0.01)
 
@@ -103,7 +106,7 @@ import TestSupport
                                   "--offline", "--size", "5"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("mood: 0."))
-        #expect(result.stdout.contains("#  emotion  genre"))
+        #expect(result.stdout.contains("#  emotion  energy  genre"))
         #expect(result.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.count == 5)
     }
 
@@ -179,7 +182,10 @@ import TestSupport
 
     @Test func evalRankerMeasuresBothStrategiesForBothMoods() throws {
         struct Row: Decodable {
-            struct Quality: Decodable { var genre_jsd, mean_emotion_error, new_to_user: Double; var distinct_artists, tracks: Int }
+            struct Quality: Decodable {
+                var genre_jsd, mean_emotion_error, mean_energy_error, emotion_step, energy_step, new_to_user: Double
+                var distinct_artists, tracks: Int
+            }
             var photo: String; var mood: Double; var strategy: String; var quality: Quality
             var emotion_start: Double; var emotion_end: Double
         }
@@ -187,7 +193,11 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         let rows = try JSONDecoder().decode([Row].self, from: Data(result.stdout.utf8))
         #expect(rows.map { "\($0.photo) \($0.strategy)" } == ["happy-1.jpg match", "happy-1.jpg lift", "sad-1.jpg match", "sad-1.jpg lift"])
-        #expect(rows.allSatisfy { $0.quality.tracks == 30 && $0.quality.new_to_user == 1 && $0.quality.mean_emotion_error < 0.1 })
+        // The sad photo reads 0.01, below every song of the fixture listener's genres (the calibrated
+        // scores start near 0.1): match lands within 0.15 of it, lift within 0.1 of its rising targets.
+        #expect(rows.allSatisfy { $0.quality.tracks == 30 && $0.quality.new_to_user == 1 && $0.quality.mean_emotion_error < 0.15 })
+        #expect(rows.filter { $0.strategy == "lift" }.allSatisfy { $0.quality.mean_emotion_error < 0.1 })
+        #expect(rows.allSatisfy { $0.quality.emotion_step < 0.2 && $0.quality.energy_step < 0.2 })
         let sadLift = rows[3], sadMatch = rows[2]
         #expect(sadLift.emotion_end - sadLift.emotion_start > 0.4)
         #expect(sadMatch.emotion_end < 0.3)

@@ -46,22 +46,39 @@ public enum CatalogCSV {
     /// Parses and validates CSV bytes. Structural damage (no header, a missing column, an
     /// unterminated quote) throws; bad values are collected as problems, their rows left out.
     public static func parse(bytes: [UInt8], name: String, progress: ((Double) -> Void)? = nil) throws -> Contents {
+        var rows: [CatalogRow] = []
+        rows.reserveCapacity(bytes.count / 160)
+        var column: ColumnIndex?
+        let (problems, invalidRows) = try readRecords(bytes: bytes, name: name, required: requiredColumns, progress: progress) { validator, index in
+            let c = column ?? ColumnIndex(index)
+            column = c
+            guard let row = validator.row(c) else { return false }
+            rows.append(row)
+            return true
+        }
+        return Contents(rows: rows, problems: problems, invalidRows: invalidRows)
+    }
+
+    /// The one loop over a CSV file of records checked by `RowValidator`: reads the header, finds the
+    /// `required` columns by name (a missing one throws, with `hint(index)` appended), hands every record
+    /// of the header's width to `record` (false: the row is invalid, its problems are collected) and
+    /// turns the reader's structural damage (an unterminated quote) into `invalidData`.
+    static func readRecords(bytes: [UInt8], name: String, required: [String], hint: ([String: Int]) -> String = { _ in "" },
+                            progress: ((Double) -> Void)? = nil,
+                            record: (inout RowValidator, [String: Int]) -> Bool) throws -> (problems: [Problem], invalidRows: Int) {
         var reader = CSVReader(bytes: bytes)
         var fields: [CSVReader.Field] = []
         do {
             guard try reader.readRecord(into: &fields) else {
-                throw MoosicError.invalidData("\(name) is empty: expected a header line with \(requiredColumns.joined(separator: ","))")
+                throw MoosicError.invalidData("\(name) is empty: expected a header line with \(required.joined(separator: ","))")
             }
             let header = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces) }
             var index: [String: Int] = [:]
             for (i, column) in header.enumerated() where index[column] == nil { index[column] = i }
-            let missing = requiredColumns.filter { index[$0] == nil }
+            let missing = required.filter { index[$0] == nil }
             guard missing.isEmpty else {
-                throw MoosicError.invalidData("\(name), line 1: missing column(s) \(missing.joined(separator: ", "))")
+                throw MoosicError.invalidData("\(name), line 1: missing column(s) \(missing.joined(separator: ", "))\(hint(index))")
             }
-            let column = ColumnIndex(index)
-            var rows: [CatalogRow] = []
-            rows.reserveCapacity(bytes.count / 160)
             var problems: [Problem] = []
             var invalidRows = 0
             var recordsRead = 0
@@ -71,19 +88,14 @@ public enum CatalogCSV {
                 var validator = RowValidator(reader: reader, fields: fields, line: reader.line)
                 if fields.count != header.count {
                     validator.report(column: "-", "expected \(header.count) fields, found \(fields.count)")
-                    problems.append(contentsOf: validator.problems)
-                    invalidRows += 1
+                } else if record(&validator, index) {
                     continue
                 }
-                if let row = validator.row(column) {
-                    rows.append(row)
-                } else {
-                    problems.append(contentsOf: validator.problems)
-                    invalidRows += 1
-                }
+                problems.append(contentsOf: validator.problems)
+                invalidRows += 1
             }
             progress?(1)
-            return Contents(rows: rows, problems: problems, invalidRows: invalidRows)
+            return (problems, invalidRows)
         } catch let problem as CSVReader.Problem {
             switch problem {
             case .unterminatedQuote(let line):
@@ -180,19 +192,10 @@ public enum CatalogCSV {
                 || reader.equals(fields[c.explicit], "0")) {
                 report(column: "explicit", "\(quoted(c.explicit)) is not True or False")
             }
-            let unit = 0.0...1.0
-            let features = AudioFeatures(
-                danceability: number(c.danceability, "danceability", in: unit),
-                energy: number(c.energy, "energy", in: unit),
-                key: integer(c.key, "key", in: -1...11),
-                loudness: number(c.loudness, "loudness", in: -60...5),
-                mode: integer(c.mode, "mode", in: 0...1),
-                speechiness: number(c.speechiness, "speechiness", in: unit),
-                acousticness: number(c.acousticness, "acousticness", in: unit),
-                instrumentalness: number(c.instrumentalness, "instrumentalness", in: unit),
-                liveness: number(c.liveness, "liveness", in: unit),
-                valence: number(c.valence, "valence", in: unit),
-                tempo: number(c.tempo, "tempo", in: 0...Double.greatestFiniteMagnitude))
+            let features = audioFeatures(
+                danceability: c.danceability, energy: c.energy, key: c.key, loudness: c.loudness, mode: c.mode,
+                speechiness: c.speechiness, acousticness: c.acousticness, instrumentalness: c.instrumentalness,
+                liveness: c.liveness, valence: c.valence, tempo: c.tempo)
             let timeSignature = integer(c.timeSignature, "time_signature", in: 0...7)
             guard problems.isEmpty else { return nil }
             let track = CatalogTrack(id: id, name: name, artists: artists, album: album, popularity: popularity,
@@ -200,6 +203,26 @@ public enum CatalogCSV {
                                      timeSignature: timeSignature)
             let trimmedGenre = genre.first == " " || genre.last == " " ? genre.trimmingCharacters(in: .whitespaces) : genre
             return CatalogRow(track: track, genre: trimmedGenre, line: line)
+        }
+
+        /// The 11 audio features at these field indices, each checked against the range Spotify
+        /// published it in; `mode` is 0 when the file has no such column (moods_dev.csv).
+        mutating func audioFeatures(danceability: Int, energy: Int, key: Int, loudness: Int, mode: Int?,
+                                    speechiness: Int, acousticness: Int, instrumentalness: Int, liveness: Int,
+                                    valence: Int, tempo: Int) -> AudioFeatures {
+            let unit = 0.0...1.0
+            return AudioFeatures(
+                danceability: number(danceability, "danceability", in: unit),
+                energy: number(energy, "energy", in: unit),
+                key: integer(key, "key", in: -1...11),
+                loudness: number(loudness, "loudness", in: -60...5),
+                mode: mode.map { integer($0, "mode", in: 0...1) } ?? 0,
+                speechiness: number(speechiness, "speechiness", in: unit),
+                acousticness: number(acousticness, "acousticness", in: unit),
+                instrumentalness: number(instrumentalness, "instrumentalness", in: unit),
+                liveness: number(liveness, "liveness", in: unit),
+                valence: number(valence, "valence", in: unit),
+                tempo: number(tempo, "tempo", in: 0...Double.greatestFiniteMagnitude))
         }
 
         static func isSpotifyID(_ id: String) -> Bool {

@@ -136,7 +136,8 @@ public struct RecommendPipeline: Sendable {
             throw MoosicError.configuration("the catalog has no songs with an emotion score in \(topGenres.joined(separator: ", ")); import a catalog with the song-emotion model available")
         }
         let picks = Ranker.rank(mood: mood, profile: catalogProfile, candidates: candidates,
-                                library: LibraryIndex(tracks: library), options: request.options)
+                                library: LibraryIndex(tracks: library), energy: try catalog.listenerEnergy(of: library),
+                                options: request.options)
         if picks.count < request.options.size {
             notes.append("only \(picks.count) of \(request.options.size) songs fit (the catalog is small for these genres)")
         }

@@ -12,6 +12,8 @@ public protocol CatalogRepository: CatalogLookup, Sendable {
     func catalogGenres() throws -> Set<String>
     /// Catalog songs of these genres that have an emotion score, one entry per (song, genre).
     func rankingCandidates(genres: [String]) throws -> [RankingCandidate]
+    /// The energy of the library songs the catalog has (found as `features(for:)` finds them).
+    func listenerEnergy(of library: [LibraryTrack]) throws -> ListenerEnergy
 }
 
 /// A listener's state as the recommend pipeline reads and writes it.

@@ -20,17 +20,20 @@ public struct RankingCandidate: Sendable, Equatable {
     public var genre: String
     /// P(happy) from the song-emotion model.
     public var emotion: Double
+    /// P(energetic) from the song-emotion model.
+    public var arousal: Double
     public var popularity: Int
     /// TrackMatchKey of artist + title: the same song under another id has the same key.
     public var matchKey: String
 
-    public init(id: String, name: String, artists: String, genre: String, emotion: Double, popularity: Int,
-                matchKey: String? = nil) {
+    public init(id: String, name: String, artists: String, genre: String, emotion: Double, arousal: Double = 0.5,
+                popularity: Int, matchKey: String? = nil) {
         self.id = id
         self.name = name
         self.artists = artists
         self.genre = genre
         self.emotion = emotion
+        self.arousal = arousal
         self.popularity = popularity
         self.matchKey = matchKey ?? TrackMatchKey.make(artists: artists, name: name)
     }
@@ -62,9 +65,17 @@ public struct RankingOptions: Sendable {
     public var maxTracksPerArtist: Int
     /// Where `lift` ends: the emotion it rises to (or the mood, when that is already higher).
     public var liftTarget: Double
+    /// How much the distance to the energy target weighs against the distance to the emotion target
+    /// (0: energy ignored). The mood is the point; energy keeps the songs like the listener's own.
+    public var energyWeight: Double
+    /// `lift` moves the energy target at most this much from one song to the next.
+    public var maxEnergyStep: Double
 
     public init(size: Int = 30, strategy: RankingStrategy = .match, seed: UInt64 = 0, excludeLibrary: Bool = true,
-                maxGenres: Int = 5, maxTracksPerArtist: Int = 2, liftTarget: Double = 0.85) {
+                maxGenres: Int = 5, maxTracksPerArtist: Int = 2, liftTarget: Double = 0.85, energyWeight: Double = 0.35,
+                maxEnergyStep: Double = 0.1) {
+        self.energyWeight = energyWeight
+        self.maxEnergyStep = maxEnergyStep
         self.size = size
         self.strategy = strategy
         self.seed = seed
@@ -80,7 +91,10 @@ public struct RankedPick: Sendable, Equatable {
     public var candidate: RankingCandidate
     /// The emotion this position aimed at.
     public var target: Double
-    /// 1 − |emotion − target|, plus the small popularity and seed terms that ordered the choice.
+    /// The energy (P(energetic)) this position aimed at.
+    public var energyTarget: Double
+    /// 1 − the weighted distance to the two targets, plus the small popularity and seed terms that
+    /// ordered the choice.
     public var score: Double
     public var reason: String
     public var isNewToUser: Bool
@@ -143,7 +157,7 @@ public enum Ranker {
     }
 
     public static func rank(mood: Double, profile: GenreProfile, candidates: [RankingCandidate], library: LibraryIndex,
-                            options: RankingOptions) -> [RankedPick] {
+                            energy: ListenerEnergy = ListenerEnergy(samples: []), options: RankingOptions) -> [RankedPick] {
         var pool = options.excludeLibrary ? candidates.filter { !library.contains($0) } : candidates
         // Deterministic order whatever order the catalog query returned.
         pool.sort { $0.id != $1.id ? $0.id < $1.id : $0.genre < $1.genre }
@@ -155,6 +169,13 @@ public enum Ranker {
         let sequence = genreSequence(quotas)
         let targets = targets(mood: mood, count: sequence.count, strategy: options.strategy, liftTarget: options.liftTarget)
         let topGenrePool = quotas.flatMap { byGenre[$0.genre] ?? [] }
+        // Each genre's energy anchor: the listener's own songs of it, else all their songs, else the
+        // genre's typical song (the median of the catalog's candidates).
+        var anchors: [String: Double] = [:]
+        for (genre, _) in quotas {
+            anchors[genre] = energy.anchor(genre: genre)
+                ?? ListenerEnergy.median((byGenre[genre] ?? []).map(\.candidate.arousal)) ?? 0.5
+        }
 
         var usedIDs = Set<String>()
         var usedKeys = Set<String>()
@@ -162,13 +183,27 @@ public enum Ranker {
         var picks: [RankedPick] = []
         for (position, genre) in sequence.enumerated() {
             let target = targets[position]
+            let anchor = anchors[genre] ?? 0.5
+            let energyTarget: Double
+            switch options.strategy {
+            case .match:
+                energyTarget = anchor
+            case .lift:
+                // From the last song toward the genre's anchor, a bounded step at a time.
+                if let last = picks.last?.candidate.arousal {
+                    energyTarget = last + min(max(anchor - last, -options.maxEnergyStep), options.maxEnergyStep)
+                } else {
+                    energyTarget = anchor
+                }
+            }
             // The genre's own candidates first; if they are used up, any of the top genres.
             var best: (candidate: RankingCandidate, artists: [String], score: Double)?
             for entries in [byGenre[genre] ?? [], topGenrePool] {
                 for (candidate, artists) in entries {
                     if usedIDs.contains(candidate.id) || usedKeys.contains(candidate.matchKey) { continue }
                     if artists.contains(where: { perArtist[$0, default: 0] >= options.maxTracksPerArtist }) { continue }
-                    let score = pickScore(candidate, target: target, seed: options.seed)
+                    let score = pickScore(candidate, target: target, energyTarget: energyTarget,
+                                          energyWeight: options.energyWeight, seed: options.seed)
                     if let current = best, !isBetter(candidate, score, than: current.candidate, current.score) { continue }
                     best = (candidate, artists, score)
                 }
@@ -179,22 +214,24 @@ public enum Ranker {
             usedKeys.insert(chosen.candidate.matchKey)
             for artist in chosen.artists { perArtist[artist, default: 0] += 1 }
             picks.append(RankedPick(
-                candidate: chosen.candidate, target: target, score: chosen.score,
-                reason: reason(for: chosen.candidate, target: target, mood: mood, position: position,
-                               strategy: options.strategy, share: profile.share(of: chosen.candidate.genre)),
+                candidate: chosen.candidate, target: target, energyTarget: energyTarget, score: chosen.score,
+                reason: reason(for: chosen.candidate, target: target, energyTarget: energyTarget, mood: mood,
+                               position: position, strategy: options.strategy,
+                               share: profile.share(of: chosen.candidate.genre), ownEnergy: energy.anchor(genre: chosen.candidate.genre) != nil),
                 isNewToUser: !library.contains(chosen.candidate)))
         }
         return picks
     }
 
-    /// Closeness to the target dominates; popularity and a per-seed jitter only separate songs of
-    /// nearly the same emotion (each is worth at most 0.02), so different seeds give different but
-    /// equally fitting playlists.
-    static func pickScore(_ candidate: RankingCandidate, target: Double, seed: UInt64) -> Double {
-        let closeness = 1 - abs(candidate.emotion - target)
+    /// Closeness to the two targets dominates; popularity and a per-seed jitter only separate songs
+    /// of nearly the same emotion and energy (each is worth at most 0.02), so different seeds give
+    /// different but equally fitting playlists.
+    static func pickScore(_ candidate: RankingCandidate, target: Double, energyTarget: Double, energyWeight: Double,
+                          seed: UInt64) -> Double {
+        let distance = (1 - energyWeight) * abs(candidate.emotion - target) + energyWeight * abs(candidate.arousal - energyTarget)
         let popularity = 0.02 * Double(candidate.popularity) / 100
         let jitter = 0.02 * unitHash(seed: seed, id: candidate.id)
-        return closeness + popularity + jitter
+        return 1 - distance + popularity + jitter
     }
 
     static func isBetter(_ a: RankingCandidate, _ scoreA: Double, than b: RankingCandidate, _ scoreB: Double) -> Bool {
@@ -221,19 +258,63 @@ public enum Ranker {
         }
     }
 
-    static func reason(for candidate: RankingCandidate, target: Double, mood: Double, position: Int,
-                       strategy: RankingStrategy, share: Double) -> String {
+    static func energyWord(_ arousal: Double) -> String {
+        switch arousal {
+        case ..<0.35: return "calm"
+        case ..<0.65: return "mid-energy"
+        default: return "energetic"
+        }
+    }
+
+    static func reason(for candidate: RankingCandidate, target: Double, energyTarget: Double, mood: Double, position: Int,
+                       strategy: RankingStrategy, share: Double, ownEnergy: Bool) -> String {
         let percent = Int((share * 100).rounded())
-        let what = "\(candidate.genre), \(emotionWord(candidate.emotion)) (emotion \(format(candidate.emotion)))"
+        let what = "\(candidate.genre), \(emotionWord(candidate.emotion)) (emotion \(format(candidate.emotion))) and "
+            + "\(energyWord(candidate.arousal)) (energy \(format(candidate.arousal)))"
+        let whose = ownEnergy ? "your \(candidate.genre)" : "\(candidate.genre)"
         let why: String
         switch strategy {
         case .match:
-            why = "close to your mood \(format(mood))"
+            why = "close to your mood \(format(mood)) and to the energy of \(whose), \(format(energyTarget))"
         case .lift:
-            why = position == 0 ? "meets your mood \(format(mood))" : "step \(position + 1) on the way up to \(format(target))"
+            why = position == 0
+                ? "meets your mood \(format(mood)) at the energy of \(whose), \(format(energyTarget))"
+                : "step \(position + 1) on the way up to \(format(target)), energy \(format(energyTarget)) one small step from the last song's"
         }
         return "\(what), \(why); \(candidate.genre) is \(percent) % of your listening"
     }
 
     static func format(_ value: Double) -> String { String(format: "%.2f", value) }
+}
+
+/// How energetic the listener's own library is: the P(energetic) of their songs the catalog knows,
+/// per catalog genre and overall. What keeps a sad metal listener on dark metal and a sad folk
+/// listener on quiet folk: the mood moves the happy axis, this holds the energy axis.
+public struct ListenerEnergy: Sendable, Equatable {
+    /// The median per genre, for genres with at least `minimumSongs` of the listener's songs.
+    public var byGenre: [String: Double]
+    /// The median over all their songs; nil without any.
+    public var overall: Double?
+    public var songs: Int
+
+    public static let minimumSongs = 3
+
+    /// `samples`: each library song the catalog has, its P(energetic) and its catalog genres.
+    public init(samples: [(genres: [String], arousal: Double)]) {
+        var values: [String: [Double]] = [:]
+        for sample in samples { for genre in sample.genres { values[genre, default: []].append(sample.arousal) } }
+        byGenre = values.filter { $0.value.count >= Self.minimumSongs }.compactMapValues(Self.median)
+        overall = Self.median(samples.map(\.arousal))
+        songs = samples.count
+    }
+
+    /// Where a pick of `genre` aims on the energy axis: the listener's own songs of the genre, else all of theirs.
+    public func anchor(genre: String) -> Double? { byGenre[genre] ?? overall }
+
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
 }

@@ -81,9 +81,27 @@ public enum NetworkTrainer {
         guard data.rows > 0, data.labels.allSatisfy({ (0..<classes).contains($0) }) else {
             throw MLError.invalidData("training needs rows labelled 0..<\(classes)")
         }
+        return try train(data, classes: classes, targets: classes == 2 ? data.labels.map(Float.init) : nil, settings: settings)
+    }
+
+    /// Trains one sigmoid output on soft targets in [0, 1] (one per row of `data`, whose labels are
+    /// then used for nothing but the early-stopping split's groups): binary cross-entropy against
+    /// a probability, for an ordinal scale such as calm 0 … energetic 1.
+    public static func train(_ data: Dataset, softTargets: [Float], settings: TrainingSettings) throws -> (DenseNetwork, TrainingReport) {
+        try settings.validate()
+        guard data.rows > 0, softTargets.count == data.rows, softTargets.allSatisfy({ (0...1).contains($0) }) else {
+            throw MLError.invalidData("training needs one target in [0, 1] per row (\(data.rows) rows, \(softTargets.count) targets)")
+        }
+        return try train(data, classes: 2, targets: softTargets, settings: settings)
+    }
+
+    /// `targets`: the sigmoid output's target per row of `data` (nil for softmax, which uses the labels).
+    private static func train(_ data: Dataset, classes: Int, targets: [Float]?, settings: TrainingSettings) throws -> (DenseNetwork, TrainingReport) {
         var generator = SeededRandom(seed: settings.seed)
         var train = data
+        var trainTargets = targets
         var held: Dataset?
+        var heldTargets = targets
         if settings.validationFraction > 0 {
             let folds = CrossValidation.folds(groups: data.groups ?? Array(0..<data.rows),
                                               folds: max(2, Int((1 / settings.validationFraction).rounded())),
@@ -93,6 +111,8 @@ public enum NetworkTrainer {
             if !inHeld.isEmpty, !inTrain.isEmpty {
                 held = data.subset(inHeld)
                 train = data.subset(inTrain)
+                heldTargets = targets.map { t in inHeld.map { t[$0] } }
+                trainTargets = targets.map { t in inTrain.map { t[$0] } }
             }
         }
         let sizes = [data.columns] + settings.hidden + [classes == 2 ? 1 : classes]
@@ -112,14 +132,14 @@ public enum NetworkTrainer {
             var start = 0
             while start < train.rows {
                 let n = min(state.batch, train.rows - start)
-                state.gather(train, order: order, from: start, count: n)
+                state.gather(train, targets: trainTargets, order: order, from: start, count: n)
                 trainingLoss += state.lossAndGradient(network, rows: n, l2: settings.l2) * Float(n)
                 optimizer.step(&network.parameters, gradient: state.gradient)
                 start += n
             }
             let loss: Float
             if let held {
-                loss = evaluation.loss(network, held)
+                loss = evaluation.loss(network, held, targets: heldTargets)
             } else {
                 loss = trainingLoss / Float(train.rows)
             }
@@ -142,7 +162,8 @@ public enum NetworkTrainer {
     /// respect to every parameter (what the finite-difference test checks).
     static func lossAndGradient(_ network: DenseNetwork, _ data: Dataset, l2: Float) -> (Float, [Float]) {
         var state = TrainingState(network: network, batch: data.rows)
-        state.gather(data, order: Array(0..<data.rows), from: 0, count: data.rows)
+        state.gather(data, targets: network.output == .sigmoid ? data.labels.map(Float.init) : nil,
+                     order: Array(0..<data.rows), from: 0, count: data.rows)
         let loss = state.lossAndGradient(network, rows: data.rows, l2: l2)
         return (loss, Array(UnsafeBufferPointer(start: state.gradient, count: network.parameters.count)))
     }
@@ -156,6 +177,8 @@ struct TrainingState {
     var forward: ForwardWorkspace
     let input: UnsafeMutablePointer<Float>
     let labels: UnsafeMutablePointer<Int>
+    /// The sigmoid output's target of each row of the batch (0/1 labels or soft targets).
+    let targets: UnsafeMutablePointer<Float>
     /// deltas[l]: ∂loss/∂(pre-activation) of layer l's outputs.
     let deltas: [UnsafeMutablePointer<Float>]
     let gradient: UnsafeMutablePointer<Float>
@@ -187,18 +210,20 @@ struct TrainingState {
         ints.initialize(repeating: 0, count: batch)
         owner.ints = ints
         labels = ints
+        targets = owner.floats(batch)
         deltas = network.sizes.dropFirst().map { owner.floats($0 * batch) }
         gradient = owner.floats(network.parameters.count)
         self.owner = owner
     }
 
-    /// Copies rows order[from ..< from + count] of `data` into the batch buffers.
-    mutating func gather(_ data: Dataset, order: [Int], from: Int, count: Int) {
+    /// Copies rows order[from ..< from + count] of `data` (and their sigmoid targets) into the batch buffers.
+    mutating func gather(_ data: Dataset, targets rowTargets: [Float]?, order: [Int], from: Int, count: Int) {
         data.features.withUnsafeBufferPointer { f in
             for r in 0..<count {
                 let row = order[from + r]
                 (input + r * columns).update(from: f.baseAddress! + row * columns, count: columns)
                 labels[r] = data.labels[row]
+                targets[r] = rowTargets?[row] ?? 0
             }
         }
     }
@@ -215,9 +240,11 @@ struct TrainingState {
         for r in 0..<rows {
             let y = labels[r]
             if network.output == .sigmoid {
-                let p = output[r]
-                loss -= y == 1 ? logf(max(p, 1e-7)) : logf(max(1 - p, 1e-7))
-                top[r] = p - Float(y)
+                let p = output[r], t = targets[r]
+                // Binary cross-entropy against a probability t; for t = 1 or 0 only one term is left.
+                if t > 0 { loss -= t * logf(max(p, 1e-7)) }
+                if t < 1 { loss -= (1 - t) * logf(max(1 - p, 1e-7)) }
+                top[r] = p - t
             } else {
                 for j in 0..<nOut {
                     let p = output[r * nOut + j]
@@ -282,19 +309,23 @@ struct TrainingState {
     }
 
     /// Mean cross-entropy of `network` on all of `data`, `batch` rows at a time.
-    mutating func loss(_ network: DenseNetwork, _ data: Dataset) -> Float {
+    mutating func loss(_ network: DenseNetwork, _ data: Dataset, targets rowTargets: [Float]?) -> Float {
         var total: Double = 0
         var start = 0
         let order = Array(0..<data.rows)
         while start < data.rows {
             let n = min(batch, data.rows - start)
-            gather(data, order: order, from: start, count: n)
+            gather(data, targets: rowTargets, order: order, from: start, count: n)
             let output = forward.forward(network, input, rows: n)
             let nOut = network.outputCount
             for r in 0..<n {
-                let y = labels[r]
-                let p = network.output == .sigmoid ? (y == 1 ? output[r] : 1 - output[r]) : output[r * nOut + y]
-                total -= Double(logf(max(p, 1e-7)))
+                if network.output == .sigmoid {
+                    let p = output[r], t = targets[r]
+                    if t > 0 { total -= Double(t * logf(max(p, 1e-7))) }
+                    if t < 1 { total -= Double((1 - t) * logf(max(1 - p, 1e-7))) }
+                } else {
+                    total -= Double(logf(max(output[r * nOut + labels[r]], 1e-7)))
+                }
             }
             start += n
         }
