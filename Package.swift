@@ -20,6 +20,7 @@ let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 //                 feature backfill; stores through FeatureCacheRepository, never SQL
 //   MoosicApp     wires the adapters into the pipeline for one installation: the offline set-up,
 //                 emotion scores in step with the model, the refresh run, error → exit code, evaluations
+//   MoosicServer  `moosic serve`: the local web page over MoosicApp (Hummingbird, loopback only)
 //   moosic        the command line over MoosicApp
 let package = Package(
     name: "moosic",
@@ -31,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `moosic serve`: the local web page (loopback only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own NIO, named for the listening channel's port (`serve --port 0`).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "MoosicML"),
@@ -62,10 +67,17 @@ let package = Package(
         .systemLibrary(name: "CLzma", path: "Sources/CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision",
                                                   "MoosicFeatures", "CLzma"]),
+        // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
+        .target(
+            name: "MoosicServer",
+            dependencies: ["MoosicApp", "MoosicCore", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .executableTarget(
             name: "moosic",
             dependencies: [
                 "MoosicApp",
+                "MoosicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +90,8 @@ let package = Package(
         // The loopback features service (ReccoBeats-compatible) the features tests run against.
         // It reuses MoosicSpotify's loopback HTTP server.
         .target(name: "FeaturesEmulator", dependencies: ["MoosicCore", "MoosicSpotify"], path: "Tests/FeaturesEmulator"),
+        // The emulator as a process, for the browser tests (Scripts/browser-test.py).
+        .executableTarget(name: "spotify-emulator", dependencies: ["SpotifyEmulator"], path: "Tests/SpotifyEmulatorServer"),
         // What the test suites share (the repository root, catalog rows, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // One test target per target, its folders mirroring the target's.
@@ -92,6 +106,7 @@ let package = Package(
         .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicApp", "FeaturesEmulator", "TestSupport"]),
         .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
         .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),
     ],

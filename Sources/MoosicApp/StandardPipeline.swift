@@ -41,12 +41,14 @@ public enum StandardPipeline {
                 library = StoredLibrary(listeners: store)
             }
             return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader, librarySync: library,
-                                     profiler: profiler, publisher: LocalPlaylistWriter(repository: store))
+                                     profiler: profiler, publisher: LocalPlaylistWriter(repository: store),
+                                     cover: PlaylistCovers(home: environment.home, uploader: nil))
         }
         let session = try SpotifySession.forUser(user, environment: environment)
         return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader,
                                  librarySync: try withFeatures(LibrarySync(session: session, repository: store), store: store),
-                                 profiler: profiler, publisher: PlaylistWriter(session: session, repository: store))
+                                 profiler: profiler, publisher: PlaylistWriter(session: session, repository: store),
+                                 cover: PlaylistCovers(home: environment.home, uploader: PlaylistCoverUploader(session: session)))
     }
 
     /// The library sync followed by the features service's backfill (unless MOOSIC_FEATURES_URL is

@@ -104,10 +104,13 @@ public actor SpotifyTokenManager: AccessTokenProvider {
 public struct SpotifySession: Sendable {
     public let user: String
     public let client: SpotifyClient
+    /// The scopes the user granted at login (empty offline).
+    public let grantedScopes: Set<String>
 
-    public init(user: String, client: SpotifyClient) {
+    public init(user: String, client: SpotifyClient, grantedScopes: Set<String> = []) {
         self.user = user
         self.client = client
+        self.grantedScopes = grantedScopes
     }
 
     /// The session of a user who ran `moosic auth login`; `notAuthorised` (77) when there is none.
@@ -126,7 +129,8 @@ public struct SpotifySession: Sendable {
                                           accounts: SpotifyAccounts(accountsURL: configuration.accountsURL, requester: requester),
                                           now: now)
         return SpotifySession(user: id, client: SpotifyClient(user: id, apiURL: configuration.apiURL,
-                                                              requester: requester, tokens: manager))
+                                                              requester: requester, tokens: manager),
+                              grantedScopes: Set(tokens.scope.split(separator: " ").map(String.init)))
     }
 
     /// A user's library from fixture files (`fixtures` is Fixtures/spotify/<user>/), for `--offline`.

@@ -40,12 +40,15 @@ public final class SpotifyClient: Sendable {
     /// Any answer but 401 (after one refresh), 429 and 5xx (see RetryingTransport) is returned as it is.
     public func send(_ method: String, _ path: String, query: [(String, String)] = [],
                      json body: (any Encodable & Sendable)? = nil) async throws -> HTTPResponse {
+        try await send(method, path, query: query, body: try body.map { try JSONEncoder().encode($0) },
+                       contentType: body == nil ? nil : "application/json")
+    }
+
+    /// A request with a body of any type (the cover's base64 JPEG).
+    public func send(_ method: String, _ path: String, query: [(String, String)] = [], body data: Data?,
+                     contentType: String?) async throws -> HTTPResponse {
         var headers = ["Accept": "application/json"]
-        var data: Data?
-        if let body {
-            data = try JSONEncoder().encode(body)
-            headers["Content-Type"] = "application/json"
-        }
+        if let contentType { headers["Content-Type"] = contentType }
         var refreshed = false
         while true {
             headers["Authorization"] = "Bearer " + (try await tokens.accessToken(forceRefresh: refreshed))

@@ -17,6 +17,9 @@ public struct SpotifyConfiguration: Sendable {
     public static let scopes = [
         "user-read-private", "playlist-read-private", "playlist-read-collaborative",
         "playlist-modify-private", "playlist-modify-public", "user-library-read",
+        // The playlist's generated cover (PUT /playlists/{id}/images); a login made before moosic
+        // asked for it still works, without covers.
+        "ugc-image-upload",
     ]
 
     public init(apiURL: URL = URL(string: "https://api.spotify.com/v1")!,

@@ -271,6 +271,26 @@ public final class Store: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-history") { db in
+            // Every playlist write with the mood it was made for, for `moosic history` and the page's
+            // chart (refresh_run records only refreshes, and generated_playlist only the latest write).
+            try db.execute(sql: """
+                CREATE TABLE playlist_run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id TEXT NOT NULL REFERENCES user_profile(id) ON DELETE CASCADE,
+                    made_at TEXT NOT NULL,
+                    mood REAL NOT NULL CHECK (mood >= 0 AND mood <= 1),
+                    mood_source TEXT NOT NULL,
+                    strategy TEXT NOT NULL,
+                    track_count INTEGER NOT NULL,
+                    playlist_id TEXT NOT NULL,
+                    playlist_name TEXT NOT NULL,
+                    playlist_url TEXT,
+                    cover_path TEXT
+                );
+                CREATE INDEX playlist_run_by_user_time ON playlist_run(user_id, made_at);
+                """)
+        }
         return migrator
     }()
 

@@ -73,6 +73,12 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     public static let modelFile = "face_mood.onnx"
     public static let settingsFile = "face_mood.json"
 
+    /// The largest photo file read (`mood`, `recommend` and the page's uploads alike); bigger files
+    /// are refused before they are read.
+    public static let maxPhotoBytes = 32 * 1024 * 1024
+    /// The most pixels a photo may have; refused from its header, before decoding.
+    public static let maxPhotoPixels: Int64 = 50_000_000
+
     public let settings: FaceMoodSettings
     public let maxPixels: Int64
     private let model: OpaquePointer
@@ -81,7 +87,7 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
 
     /// Loads face_mood.onnx and face_mood.json from MOOSIC_MODELS (or the shipped Models/).
     /// A missing, unreadable or corrupt model is a configuration error (exit 78).
-    public convenience init(environment: MoosicEnvironment = .resolve(), maxPixels: Int64 = 50_000_000) throws {
+    public convenience init(environment: MoosicEnvironment = .resolve(), maxPixels: Int64 = FaceMoodReader.maxPhotoPixels) throws {
         let modelURL = try environment.modelURL(Self.modelFile)
         let settingsURL = try environment.modelURL(Self.settingsFile)
         let settings = try Self.loadSettings(settingsURL)
@@ -94,7 +100,7 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     }
 
     public init(modelURL: URL, settings: FaceMoodSettings, cascadeDirectory: URL = FaceMoodReader.cascadeDirectory,
-                maxPixels: Int64 = 50_000_000) throws {
+                maxPixels: Int64 = FaceMoodReader.maxPhotoPixels) throws {
         self.settings = settings
         self.maxPixels = maxPixels
         var cSettings = settings.cValue
@@ -141,6 +147,9 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     /// As `read`, but a photo without a face gives nil instead of an error (for evaluations).
     public func readIfFace(photo: String, aligned: Bool = false, annotate: String? = nil) throws -> FaceMoodReading? {
         if let annotate { try Self.checkAnnotationPath(annotate) }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: photo))?[.size] as? Int, size > Self.maxPhotoBytes {
+            throw MoosicError.invalidData("cannot use \(photo) as a photo: it is \(size) bytes, more than the limit of \(Self.maxPhotoBytes)")
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         var result = cvision_mood_result()
         var message = [CChar](repeating: 0, count: 600)

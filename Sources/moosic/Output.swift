@@ -10,10 +10,7 @@ enum Output {
     /// Prints `value` as one line of JSON, keys sorted and snake_case (`facesFound` → `faces_found`),
     /// the one key convention of the contract's JSON.
     static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = try encoder.encode(value)
+        let data = try MoosicJSON.encode(value)
         print(String(decoding: data, as: UTF8.self))
     }
 }

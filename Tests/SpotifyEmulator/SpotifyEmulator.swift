@@ -37,6 +37,22 @@ public final class SpotifyEmulator: @unchecked Sendable {
     }
     private var rotating = false
 
+    /// The scopes the next logins and refreshes are granted (a login made before moosic asked for
+    /// `ugc-image-upload` lacks it).
+    public var grantedScopes: [String] {
+        get { locked { scopes } }
+        set { locked { scopes = newValue } }
+    }
+    private var scopes = SpotifyConfiguration.scopes
+
+    /// A cover sent with PUT /playlists/{id}/images: the decoded JPEG.
+    public struct CoverUpload: Sendable {
+        public var playlistID: String
+        public var jpeg: Data
+    }
+    public var coverUploads: [CoverUpload] { locked { covers } }
+    private var covers: [CoverUpload] = []
+
     private struct Playlist {
         var object: [String: Any]
         var entries: [[String: Any]]
@@ -56,6 +72,7 @@ public final class SpotifyEmulator: @unchecked Sendable {
     private var tracks: [String: [String: Any]] = [:]
     private var codes: [String: PendingCode] = [:]
     private var accessTokens: [String: Date] = [:]
+    private var accessTokenScopes: [String: Set<String>] = [:]
     private var refreshTokens: Set<String> = []
     private var revoked: Set<String> = []
     private var issued: [String] = []
@@ -137,7 +154,7 @@ public final class SpotifyEmulator: @unchecked Sendable {
     // MARK: - Test controls
 
     /// The next `times` requests to `path` (a path under /v1 or /accounts, e.g. "/v1/me/tracks";
-    /// a trailing "*" matches a prefix) by `method` (any when nil) meet `fault`.
+    /// a trailing "*" matches a prefix, a "*" segment elsewhere any one segment: "/v1/playlists/*/images") by `method` (any when nil) meet `fault`.
     public func inject(_ fault: Fault, method: String? = nil, path: String, times: Int = 1) {
         locked { faults.append(FaultRule(method: method, path: path, fault: fault, remaining: times)) }
     }
@@ -186,8 +203,7 @@ public final class SpotifyEmulator: @unchecked Sendable {
         log.append(Request(method: request.method, path: request.path, query: request.query))
         var dropAfter = false
         if let index = faults.firstIndex(where: { rule in
-            rule.remaining > 0 && (rule.method == nil || rule.method == request.method)
-                && (rule.path.hasSuffix("*") ? request.path.hasPrefix(String(rule.path.dropLast())) : rule.path == request.path)
+            rule.remaining > 0 && (rule.method == nil || rule.method == request.method) && Self.matches(rule.path, request.path)
         }) {
             faults[index].remaining -= 1
             switch faults[index].fault {
@@ -200,7 +216,15 @@ public final class SpotifyEmulator: @unchecked Sendable {
             }
         }
         let response: HTTPResponse
-        if request.path.hasPrefix("/accounts/") {
+        if request.method == "GET", request.path == "/emulator/state" {
+            // For tests in another process (Scripts/browser-test.py): what moosic made, no tokens.
+            response = Self.json(200, [
+                "cover_uploads": covers.map { ["playlist_id": $0.playlistID, "bytes": $0.jpeg.count] },
+                "created_playlists": playlists.filter { !$0.deleted && $0.object["moosic_emulator_created"] as? Bool == true }
+                    .map { ["id": $0.id, "name": $0.object["name"] as! String, "tracks": $0.entries.count] },
+            ])
+            return .respond(response)
+        } else if request.path.hasPrefix("/accounts/") {
             response = accounts(request)
         } else if request.path.hasPrefix("/v1/") {
             response = api(request, path: String(request.path.dropFirst("/v1".count)))
@@ -280,9 +304,10 @@ public final class SpotifyEmulator: @unchecked Sendable {
     private func issueTokens(refresh: Bool) -> HTTPResponse {
         let access = "EMUACCESS" + Self.randomID(48)
         accessTokens[access] = Date().addingTimeInterval(TimeInterval(accessTokenLifetime))
+        accessTokenScopes[access] = Set(scopes)
         issued.append(access)
         var answer: [String: Any] = ["access_token": access, "token_type": "Bearer", "expires_in": accessTokenLifetime,
-                                     "scope": SpotifyConfiguration.scopes.joined(separator: " ")]
+                                     "scope": scopes.joined(separator: " ")]
         if refresh {
             let token = "EMUREFRESH" + Self.randomID(48)
             refreshTokens.insert(token)
@@ -300,7 +325,11 @@ public final class SpotifyEmulator: @unchecked Sendable {
             return Self.error(401, "Invalid access token")
         }
         guard expiry > Date() else { return Self.error(401, "The access token expired") }
+        let token = String(authorization.dropFirst("Bearer ".count))
         let parts = path.split(separator: "/").map(String.init)
+        if parts.count == 3 && parts[0] == "playlists" && parts[2] == "images" && request.method == "PUT" {
+            return uploadCover(request, id: parts[1], scopes: accessTokenScopes[token] ?? [])
+        }
         if Self.removedEndpoints.contains(where: { path.hasPrefix($0) }) || (parts.count == 3 && parts[2] == "tracks" && parts[0] == "playlists") {
             // Gone for Development Mode apps since the 2024–2026 changes.
             return Self.error(403, "Forbidden: endpoint not available")
@@ -338,6 +367,23 @@ public final class SpotifyEmulator: @unchecked Sendable {
         object["moosic_emulator_created"] = true
         playlists.insert(Playlist(object: object, entries: []), at: 0)
         return Self.json(201, full(playlists[0], request: request))
+    }
+
+    /// PUT /playlists/{id}/images: a base64 JPEG of at most 256 KB, with the ugc-image-upload scope.
+    private func uploadCover(_ request: LoopbackRequest, id: String, scopes: Set<String>) -> HTTPResponse {
+        guard scopes.contains("ugc-image-upload") else { return Self.error(403, "Insufficient client scope") }
+        guard let index = playlists.firstIndex(where: { $0.id == id && !$0.deleted }) else {
+            return Self.error(404, "Resource not found")
+        }
+        guard playlists[index].ownerID == userID else { return Self.error(403, "Forbidden") }
+        guard request.body.count <= 256 * 1024 else { return Self.error(413, "Payload too large") }
+        guard request.headers["content-type"]?.hasPrefix("image/jpeg") == true,
+              let jpeg = Data(base64Encoded: request.body), jpeg.starts(with: [0xFF, 0xD8, 0xFF]) else {
+            return Self.error(400, "Bad request: the body must be a base64 JPEG")
+        }
+        covers.append(CoverUpload(playlistID: id, jpeg: jpeg))
+        playlists[index].object["images"] = [["url": "https://image-cdn.example/\(id)", "height": NSNull(), "width": NSNull()]]
+        return HTTPResponse(status: 202)
     }
 
     /// GET or PUT /playlists/{id}.
@@ -433,6 +479,14 @@ public final class SpotifyEmulator: @unchecked Sendable {
     }
 
     // MARK: - Helpers
+
+    /// A fault rule's path against a request's: a trailing "*" matches any rest, a "*" segment one segment.
+    static func matches(_ pattern: String, _ path: String) -> Bool {
+        if pattern.hasSuffix("*"), !pattern.dropLast().contains("*") { return path.hasPrefix(String(pattern.dropLast())) }
+        let want = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        let have = path.split(separator: "/", omittingEmptySubsequences: false)
+        return want.count == have.count && zip(want, have).allSatisfy { $0 == "*" || $0 == $1 }
+    }
 
     static func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> HTTPResponse {
         var headers = headers

@@ -76,6 +76,12 @@ cvision_status cvision_read_mood(cvision_mood_model *model, const char *photo_pa
                                  int aligned, const char *annotate_path, cvision_mood_result *result,
                                  char *message, size_t message_size);
 
+// Writes an 8-bit RGB image (height rows of width*3 bytes) as a baseline JPEG file of the given
+// quality (1-100): moosic's generated playlist covers. CVISION_WRITE_FAILED when the file cannot be
+// written, CVISION_CORRUPT for impossible dimensions.
+cvision_status cvision_write_jpeg(const uint8_t *rgb, int width, int height, int quality, const char *path,
+                                  char *message, size_t message_size);
+
 // Silences OpenCV's own logging (it would otherwise print to stderr). Idempotent.
 void cvision_silence_logging(void);
 

@@ -6,6 +6,9 @@ public enum MoodInput: Sendable {
     case photo(String)
     /// The latest stored photo mood (nightly refresh without a photo).
     case history
+    /// A mood already read (the page's camera: several frames combined); stored as a photo mood
+    /// when its playlist is written, not on a dry run.
+    case measured(PhotoMood)
 }
 
 public struct RecommendRequest: Sendable {
@@ -37,6 +40,8 @@ public struct Recommendation: Sendable {
     public var playlistName: String
     public var quality: PlaylistQuality
     public var sync: LibrarySyncSummary
+    /// The playlist's cover (nil on a dry run or without a cover stage).
+    public var cover: CoverOutcome?
     /// Things the user should know that are not errors (an old mood, a thin library).
     public var notes: [String]
 }
@@ -50,6 +55,8 @@ public struct RecommendPipeline: Sendable {
     public var librarySync: LibrarySyncing
     public var profiler: GenreProfiling
     public var publisher: PlaylistPublishing
+    /// Makes and sends the playlist's cover after the write (nil: no cover).
+    public var cover: PlaylistCovering?
     public var now: @Sendable () -> Date
 
     /// A stored mood older than this is not trusted for a refresh without a photo.
@@ -58,13 +65,14 @@ public struct RecommendPipeline: Sendable {
     public static let playlistName = "moosic: your mood mix"
 
     public init(catalog: any CatalogRepository, listeners: any ListenerRepository, moodReader: MoodReading, librarySync: LibrarySyncing, profiler: GenreProfiling,
-                publisher: PlaylistPublishing, now: @escaping @Sendable () -> Date = { Date() }) {
+                publisher: PlaylistPublishing, cover: PlaylistCovering? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.catalog = catalog
         self.listeners = listeners
         self.moodReader = moodReader
         self.librarySync = librarySync
         self.profiler = profiler
         self.publisher = publisher
+        self.cover = cover
         self.now = now
     }
 
@@ -80,12 +88,19 @@ public struct RecommendPipeline: Sendable {
         let mood: Double
         let source: String
         var photoMood: PhotoMood?
+        var storeMood = false
         switch request.mood {
         case .photo(let path):
             let reading = try moodReader.readMood(photo: path)
             photoMood = reading
             mood = reading.score
             source = "photo"
+            storeMood = true
+        case .measured(let reading):
+            photoMood = reading
+            mood = reading.score
+            source = "photo"
+            storeMood = !request.dryRun
         case .history:
             source = "history"
             if let last = try listeners.latestPhotoMood(user: request.user) {
@@ -101,7 +116,7 @@ public struct RecommendPipeline: Sendable {
                 notes.append("no stored mood for \(request.user); using a neutral 0.5 (run with --photo once)")
             }
         }
-        if photoMood != nil { try listeners.recordMood(user: request.user, score: mood, source: source, at: time) }
+        if storeMood { try listeners.recordMood(user: request.user, score: mood, source: source, at: time) }
 
         // 2. Library and profile.
         let sync = try await librarySync.syncLibrary(user: request.user)
@@ -129,6 +144,7 @@ public struct RecommendPipeline: Sendable {
 
         // 4. Write.
         var playlist: PublishedPlaylist?
+        var coverOutcome: CoverOutcome?
         if !request.dryRun {
             let day = time.formatted(.iso8601.year().month().day())
             let description = "For a \(MoodLabel(score: mood).rawValue) mood (\(String(format: "%.2f", mood))), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
@@ -137,9 +153,21 @@ public struct RecommendPipeline: Sendable {
                                                       description: description, uris: uris, mood: mood)
             try listeners.annotateGeneratedPlaylist(user: request.user, picks: picks)
             playlist = published
+            // The playlist is written: a cover that fails is a note, never a failed run.
+            if let cover {
+                let outcome = await cover.cover(user: request.user, playlist: published, mood: mood,
+                                                genres: Array(catalogProfile.shares.prefix(request.options.maxGenres)), date: time)
+                if let note = outcome.note { notes.append(note) }
+                coverOutcome = outcome
+            }
+            try listeners.recordPlaylistRun(PlaylistRun(
+                user: request.user, madeAt: time, mood: mood, moodSource: source, strategy: request.options.strategy,
+                trackCount: published.trackCount, playlistID: published.id, playlistName: published.name,
+                playlistURL: published.url, coverPath: coverOutcome?.path))
         }
         return Recommendation(user: request.user, mood: mood, moodSource: source, photoMood: photoMood, profile: profile, rankedGenres: catalogProfile,
                               picks: picks, playlist: playlist, playlistName: Self.playlistName,
-                              quality: PlaylistQuality.measure(picks, profile: catalogProfile), sync: sync, notes: notes)
+                              quality: PlaylistQuality.measure(picks, profile: catalogProfile), sync: sync, cover: coverOutcome,
+                              notes: notes)
     }
 }

@@ -27,6 +27,8 @@ public protocol ListenerRepository: Sendable {
     func libraryTracks(user: String) throws -> [LibraryTrack]
     /// Adds why each song is in the user's moosic playlist to what the playlist writer recorded.
     func annotateGeneratedPlaylist(user: String, picks: [RankedPick]) throws
+    /// Keeps a written playlist in the user's mood history.
+    func recordPlaylistRun(_ run: PlaylistRun) throws
 }
 
 /// A playlist of the user's library as the last sync stored it.

@@ -1,0 +1,88 @@
+import Foundation
+import MoosicCore
+
+/// The JSON of `recommend` and `refresh` (../shared/moosic-cli.md), plus added keys
+/// (`strategy`, `quality`, `notes`, `sync`, `genre_evidence`). Keys are snake_case by `Output.printJSON`.
+public struct RecommendationJSON: Encodable, Sendable {
+    struct Mood: Encodable, Sendable {
+        var score: Double
+        var label: MoodLabel
+        var source: String
+        var facesFound: Int?
+        var face: FaceBox?
+    }
+    struct Genre: Encodable, Sendable { var genre: String; var share: Double }
+    struct Track: Encodable, Sendable {
+        var id, uri, name, artists, genre: String
+        var emotion, score, target: Double
+        /// P(energetic) and the energy the position aimed at.
+        var arousal, energyTarget: Double
+        var reason: String
+    }
+    struct Playlist: Encodable, Sendable {
+        var id: String?
+        var url: String?
+        var name: String
+        var created: Bool
+        var written: Bool
+        /// The generated cover's path in MOOSIC_HOME (nil on a dry run or when it could not be made).
+        var cover: String?
+        /// Whether the cover was sent to Spotify.
+        var coverUploaded: Bool
+        var tracks: [Track]
+    }
+    struct Sync: Encodable, Sendable { var playlists: Int; var libraryTracks: Int; var requests: Int; var featureRequests: Int }
+    /// Where the profile's evidence came from: features by source, how tracks were weighed, and
+    /// what the forest looks at (coverage has the per-source track counts).
+    struct GenreEvidence: Encodable, Sendable {
+        var featuresFromCatalog: Int
+        var featuresFromService: Int
+        var weighting: GenreWeighting
+        var featureImportances: [GenreProfile.FeatureImportance]
+    }
+
+    var user: String
+    var mood: Mood
+    var strategy: String
+    /// The profile over the catalog's genres (what the ranking used).
+    var genres: [Genre]
+    /// The profile over every genre the model knows, top 10.
+    var genresAll: [Genre]
+    var coverage: GenreProfile.Coverage
+    var genreEvidence: GenreEvidence
+    var playlist: Playlist
+    var quality: PlaylistQuality
+    var sync: Sync
+    var notes: [String]
+
+    public init(_ r: Recommendation, strategy: RankingStrategy) {
+        user = r.user
+        mood = Mood(score: r.mood, label: MoodLabel(score: r.mood), source: r.moodSource,
+                    facesFound: r.photoMood?.facesFound, face: r.photoMood?.face)
+        self.strategy = strategy.rawValue
+        genres = r.rankedGenres.shares.map { Genre(genre: $0.genre, share: round3($0.share)) }
+        genresAll = r.profile.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
+        coverage = r.profile.coverage
+        genreEvidence = GenreEvidence(featuresFromCatalog: r.profile.featuresFromCatalog,
+                                      featuresFromService: r.profile.featuresFromService, weighting: .standard,
+                                      featureImportances: r.profile.featureImportances.map {
+                                          GenreProfile.FeatureImportance(feature: $0.feature, importance: round3($0.importance))
+                                      })
+        playlist = Playlist(
+            id: r.playlist?.id, url: r.playlist?.url, name: r.playlist?.name ?? r.playlistName,
+            created: r.playlist?.created ?? false, written: r.playlist != nil,
+            cover: r.cover?.path, coverUploaded: r.cover?.uploaded ?? false,
+            tracks: r.picks.map { p in
+                Track(id: p.candidate.id, uri: "spotify:track:\(p.candidate.id)", name: p.candidate.name,
+                      artists: p.candidate.artists.replacingOccurrences(of: ";", with: ", "), genre: p.candidate.genre,
+                      emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target),
+                      arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason)
+            })
+        quality = r.quality
+        sync = Sync(playlists: r.sync.playlists, libraryTracks: r.sync.libraryTracks, requests: r.sync.requests,
+                    featureRequests: r.sync.featureRequests)
+        notes = r.notes
+    }
+}
+
+private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
