@@ -55,9 +55,20 @@ extension RandomForest {
             throw MLError.invalidData("\(name) is a genre model of format version \(version); this moosic reads version \(Self.formatVersion): train it again")
         }
         guard bytes.count >= 20 else { throw r.corrupt("truncated") }
-        var checksum = ByteReader(bytes: bytes, position: bytes.count - 8, name: name)
-        guard try checksum.u64() == FNV1a.hash(bytes[0..<(bytes.count - 8)]) else { throw r.corrupt("checksum mismatch") }
+        var stored = ByteReader(bytes: bytes, position: bytes.count - 8, name: name)
+        let expected = try stored.u64()
+        // The checksum runs on another core while the trees are decoded (the shipped model is
+        // 21.6 MB and every recommendation loads it); a mismatch wins over any decoding error.
+        let checksum = ChecksumTask(bytes)
+        let mismatch = r.corrupt("checksum mismatch")
         r.end = bytes.count - 8
+        let decoded = Result { try Self.decodeBody(&r) }
+        guard checksum.value() == expected else { throw mismatch }
+        self = try decoded.get()
+    }
+
+    /// Everything between the version and the checksum.
+    private static func decodeBody(_ r: inout ByteReader) throws -> RandomForest {
         do {
             let (classes, featureNames, edges) = try r.vocabulary()
             let settings = try r.settings()
@@ -73,7 +84,7 @@ extension RandomForest {
                 trees.append(try r.tree(classCount: classes.count, featureCount: featureNames.count, stack: &stack))
             }
             guard r.position == r.end else { throw r.corrupt("trailing bytes") }
-            self.init(classes: classes, featureNames: featureNames, binning: FeatureBinning(edges: edges),
+            return RandomForest(classes: classes, featureNames: featureNames, binning: FeatureBinning(edges: edges),
                       trees: trees, featureImportances: importances, oobScore: oob.isNaN ? nil : oob,
                       settings: settings)
         } catch ByteReader.Truncated.truncated {
@@ -213,6 +224,29 @@ extension ByteReader {
         if let failure { throw corrupt(failure) }
         position += consumed
         return DecisionTree(nodes: nodes, leafEntries: leafEntries)
+    }
+}
+
+/// FNV-1a of all but the last 8 bytes, computed on another thread; `value()` waits for it.
+private final class ChecksumTask: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: UInt64 = 0
+
+    init(_ bytes: [UInt8]) {
+        DispatchQueue.global().async { [self] in
+            result = bytes.withUnsafeBufferPointer { b in
+                var hash = FNV1a()
+                hash.combine(UnsafeBufferPointer(rebasing: b[0..<(b.count - 8)]))
+                return hash.value
+            }
+            done.signal()
+        }
+    }
+
+    func value() -> UInt64 {
+        done.wait()
+        done.signal()
+        return result
     }
 }
 
