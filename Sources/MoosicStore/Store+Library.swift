@@ -64,17 +64,21 @@ extension Store: LibraryRepository {
         }
     }
 
-    /// Every distinct track of a user's synced library: playlist items first, then Liked Songs.
+    /// Every distinct track of a user's synced library: playlist items first, then Liked Songs;
+    /// moosic's own playlist is left out.
     public func libraryTracks(user: String) throws -> [LibraryTrack] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT track_id, name, artists, isrc FROM (
                     SELECT track_id, name, artists, isrc, 0 AS source, playlist_id AS k1, position AS k2
                         FROM library_playlist_item WHERE user_id = ?
+                        -- Not moosic's own playlist: its songs are moosic's picks, not the listener's taste,
+                        -- and counting them would feed every playlist back into the next profile.
+                        AND playlist_id NOT IN (SELECT spotify_id FROM generated_playlist WHERE user_id = ?)
                     UNION ALL
                     SELECT track_id, name, artists, isrc, 1, added_at, track_id FROM liked_track WHERE user_id = ?
                 ) ORDER BY source, k1, k2
-                """, arguments: [user, user])
+                """, arguments: [user, user, user])
             var seen = Set<String>()
             return rows.compactMap { row in
                 let id: String = row["track_id"]

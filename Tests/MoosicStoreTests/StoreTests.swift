@@ -118,6 +118,24 @@ import TestSupport
         #expect(tracks[1].isrc == "QZ1")
     }
 
+    @Test func moosicsOwnPlaylistIsNotPartOfTheLibrary() throws {
+        let store = try Store()
+        let mine = LibraryTrack(id: "mine", name: "M", artists: "X"), pick = LibraryTrack(id: "pick", name: "P", artists: "Y")
+        func playlist(_ id: String, _ track: LibraryTrack) -> SyncedPlaylist {
+            SyncedPlaylist(id: id, name: id, ownerID: "u", collaborative: false,
+                           state: SyncedPlaylistState(snapshotID: "s", itemsStatus: "synced"),
+                           items: [.init(position: 0, track: track, addedAt: nil)])
+        }
+        try store.ensureUser("u", displayName: nil, now: Date())
+        try store.saveLibrary(SyncedLibrary(user: "u", displayName: nil, syncedAt: Date(),
+                                            playlists: [playlist("own", mine), playlist("moosic", pick)], liked: []))
+        #expect(Set(try store.libraryTracks(user: "u").map(\.id)) == ["mine", "pick"])
+        // Once moosic has written its playlist, the next sync brings it back: its picks are not taste.
+        try store.recordGeneratedPlaylist(user: "u", id: "moosic", name: "moosic: your mood mix", url: nil, snapshot: "s",
+                                          mood: 0.5, uris: ["spotify:track:pick"], at: Date())
+        #expect(try store.libraryTracks(user: "u").map(\.id) == ["mine"])
+    }
+
     @Test func aMissingModelIsAConfigurationError() {
         let environment = MoosicEnvironment(home: URL(fileURLWithPath: "/tmp"), modelsDirectory: URL(fileURLWithPath: "/nonexistent"))
         do {
