@@ -48,28 +48,23 @@ public enum ShippedCatalog {
         return output
     }
 
-    /// Imports the shipped catalog into `store` when it has none; a progress line on stderr only
-    /// when stderr is a terminal. Rows the dataset has without artist or title (one) are left out,
+    /// Imports the shipped catalog into `store` when it has none; a progress line (`ProgressReporter`)
+    /// on stderr only when stderr is a terminal. Rows the dataset has without artist or title (one) are left out,
     /// as `catalog import --skip-invalid` would.
     @discardableResult
     public static func importIfEmpty(store: Store, environment: MoosicEnvironment,
                                      emotionModel: SongEmotionModel? = nil) throws -> CatalogImportReport? {
         guard try !store.hasCatalog() else { return nil }
         let url = try environment.modelURL(fileName)
-        let terminal = isatty(STDERR_FILENO) == 1
-        func show(_ text: String) { if terminal { FileHandle.standardError.write(Data(text.utf8)) } }
-        show("\rmoosic: importing the catalog (first run) …")
+        let progress = ProgressReporter(label: "moosic: importing the catalog (first run)")
+        defer { progress?.finish() }
+        progress?.show("decompressing")
         let bytes = try decompress(url)
-        var lastShown = -1
-        let contents = try CatalogCSV.parse(bytes: bytes, name: fileName) { fraction in
-            let percent = Int(fraction * 50)
-            if percent != lastShown { lastShown = percent; show("\rmoosic: importing the catalog (first run) … \(percent) %") }
+        // Reading is the first half of the work, writing the second.
+        let contents = try CatalogCSV.parse(bytes: bytes, name: fileName) { progress?.update($0 / 2) }
+        var report = try CatalogImporter.write(rows: contents.rows, into: store, emotionModel: emotionModel) {
+            progress?.update(0.5 + $0 / 2)
         }
-        var report = try CatalogImporter.write(rows: contents.rows, into: store, emotionModel: emotionModel) { fraction in
-            let percent = 50 + Int(fraction * 50)
-            if percent != lastShown { lastShown = percent; show("\rmoosic: importing the catalog (first run) … \(percent) %") }
-        }
-        show("\rmoosic: imported the catalog: \(report.tracksAdded) tracks\u{1B}[K\n")
         report.invalidRows = contents.invalidRows
         return report
     }
