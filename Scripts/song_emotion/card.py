@@ -106,7 +106,7 @@ training rows' range and clamped to [0, 1].
 | the training run's own 5-fold CV (seed {r['seed']}) | Happy vs Sad AUC {f3(train['happy_sad']['auc'])}, accuracy {f3(train['happy_sad']['accuracy'])}; Energetic vs Calm AUC {f3(train['energetic_calm']['auc'])}; 4 moods {f3(train['four_moods'])} | | `moosic train emotion --moods {a.moods}` |
 | **Moo-Sic genre task** (happy vs sad genre rows of tracks.csv, {moosic['n']} tracks) | accuracy {f3(moosic['accuracy'])}, AUC {f3(moosic['auc'])} (version 1: 0.981 / 0.998, trained on them) | ≥ 0.975: **missed, by design** — the proxy is what disagrees with listeners | `moosic eval emotion --data {a.tracks}` |
 | **scoring the whole catalog** ({imp['emotion_scored']} tracks, both outputs), the networks | **{imp['emotion_inference_seconds']:.3f} s** (release) | ≤ 0.2 s | `moosic catalog import {a.tracks} --json` (`emotion_inference_seconds`) |
-| the same, read features + score + write + commit | {imp['emotion_seconds']:.3f} s | | same (`emotion_seconds`) |
+| the same, read features + score + write + commit (the rescoring pass of a catalog imported without scores) | {imp['emotion_seconds']:.3f} s | | same (`emotion_seconds`) |
 
 For comparison, version 1 (the genre proxy) on all of moods_dev.csv, which it never saw: Happy vs Sad
 accuracy 0.793, AUC 0.860, ECE 0.158 (`Scripts/emotion-research`; the independent half gave 0.69 / 0.78).
