@@ -111,8 +111,11 @@ def main():
         emulator, match = start([str(BIN / "spotify-emulator"), str(ROOT)], dict(os.environ), r"^(http://127\.0\.0\.1:\d+)", "stdout")
         processes.append(emulator)
         spotify = match.group(1)
+        # No features service: the fixture library is all in the catalog, and a test never reaches the
+        # real ReccoBeats (the features client has its own emulator and tests).
         env = dict(os.environ, MOOSIC_HOME=str(home / "state"), MOOSIC_SPOTIFY_API_URL=spotify + "/v1",
-                   MOOSIC_SPOTIFY_ACCOUNTS_URL=spotify + "/accounts", MOOSIC_CLIENT_ID="moosic-emulator-client")
+                   MOOSIC_SPOTIFY_ACCOUNTS_URL=spotify + "/accounts", MOOSIC_CLIENT_ID="moosic-emulator-client",
+                   MOOSIC_FEATURES_URL="")
         moosic = str(BIN / "moosic")
         subprocess.run([moosic, "catalog", "import", "Fixtures/catalog.csv"], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
