@@ -109,7 +109,7 @@ training rows' range and clamped to [0, 1].
 | the same, read features + score + write + commit (the rescoring pass of a catalog imported without scores) | {imp['emotion_seconds']:.3f} s | | same (`emotion_seconds`) |
 
 For comparison, version 1 (the genre proxy) on all of moods_dev.csv, which it never saw: Happy vs Sad
-accuracy 0.793, AUC 0.860, ECE 0.158 (`Scripts/emotion-research`; the independent half gave 0.69 / 0.78).
+accuracy 0.793, AUC 0.860, ECE 0.158 (`Scripts/emotion-research/v1_on_moods.py`; the independent half gave 0.69 / 0.78).
 The raw `energy` feature alone gives AUC 0.926 on the same songs: most of what listeners call happy vs sad
 here is arousal, and the remaining headroom (AUC 0.95, accuracy 0.88) was not reached by any network,
 feature set or regulariser tried (REPORT.md, Q2: every setting within one fold-sd, 0.03).
