@@ -217,7 +217,7 @@ public enum Ranker {
                 candidate: chosen.candidate, target: target, energyTarget: energyTarget, score: chosen.score,
                 reason: reason(for: chosen.candidate, target: target, energyTarget: energyTarget, mood: mood,
                                position: position, strategy: options.strategy,
-                               share: profile.share(of: chosen.candidate.genre), ownEnergy: energy.anchor(genre: chosen.candidate.genre) != nil),
+                               share: profile.share(of: chosen.candidate.genre), anchor: energy.anchorSource(genre: chosen.candidate.genre)),
                 isNewToUser: !library.contains(chosen.candidate)))
         }
         return picks
@@ -267,11 +267,16 @@ public enum Ranker {
     }
 
     static func reason(for candidate: RankingCandidate, target: Double, energyTarget: Double, mood: Double, position: Int,
-                       strategy: RankingStrategy, share: Double, ownEnergy: Bool) -> String {
+                       strategy: RankingStrategy, share: Double, anchor: ListenerEnergy.AnchorSource) -> String {
         let percent = Int((share * 100).rounded())
         let what = "\(candidate.genre), \(emotionWord(candidate.emotion)) (emotion \(format(candidate.emotion))) and "
             + "\(energyWord(candidate.arousal)) (energy \(format(candidate.arousal)))"
-        let whose = ownEnergy ? "your \(candidate.genre)" : "\(candidate.genre)"
+        let whose: String
+        switch anchor {
+        case .genre: whose = "your \(candidate.genre)"
+        case .library: whose = "your songs"
+        case .catalog: whose = "\(candidate.genre)"
+        }
         let why: String
         switch strategy {
         case .match:
@@ -310,6 +315,14 @@ public struct ListenerEnergy: Sendable, Equatable {
 
     /// Where a pick of `genre` aims on the energy axis: the listener's own songs of the genre, else all of theirs.
     public func anchor(genre: String) -> Double? { byGenre[genre] ?? overall }
+
+    /// Whose energy `anchor(genre:)` is, for the pick's reason (`catalog`: none of the listener's,
+    /// the ranker falls back to the genre's median).
+    public enum AnchorSource: Sendable { case genre, library, catalog }
+
+    public func anchorSource(genre: String) -> AnchorSource {
+        byGenre[genre] != nil ? .genre : overall != nil ? .library : .catalog
+    }
 
     static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }

@@ -180,6 +180,14 @@ import Testing
         #expect(meanArousal(blindMetal) < meanArousal(metalFan) - 0.2)
         #expect(metalFan.allSatisfy { $0.energyTarget == listener("metal", energy: 0.9).byGenre["metal"] })
         #expect(metalFan[0].reason.contains("energy of your metal"), "\(metalFan[0].reason)")
+        // Fewer than three of the listener's songs in the genre: all of their songs are the anchor,
+        // and without any the genre's own median; the reason says whose energy it is.
+        let fewMetal = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 1)]), candidates: Self.candidates,
+                                   library: LibraryIndex(tracks: []), energy: ListenerEnergy(samples: [(["folk"], 0.2)]), options: options)
+        #expect(fewMetal[0].energyTarget == 0.2 && fewMetal[0].reason.contains("energy of your songs, 0.20"), "\(fewMetal[0].reason)")
+        let stranger = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 1)]), candidates: Self.candidates,
+                                   library: LibraryIndex(tracks: []), options: options)
+        #expect(stranger[0].reason.contains("to the energy of metal,"), "\(stranger[0].reason)")
     }
 
     @Test func liftMovesTheEnergyTargetInBoundedSteps() {
@@ -207,6 +215,8 @@ import Testing
         #expect(abs(energy.overall! - 0.6) < 1e-12 && energy.songs == 4, "the median of 0.2, 0.4, 0.8, 0.9")
         #expect(energy.anchor(genre: "rock") == 0.4 && energy.anchor(genre: "pop") == energy.overall)
         #expect(ListenerEnergy(samples: []).anchor(genre: "rock") == nil)
+        #expect(energy.anchorSource(genre: "rock") == .genre && energy.anchorSource(genre: "pop") == .library)
+        #expect(ListenerEnergy(samples: []).anchorSource(genre: "rock") == .catalog)
     }
 }
 
