@@ -6,7 +6,7 @@ import MoosicML
 /// The feature cache (table track_features, migration "v3-features") and the genre evidence of
 /// library tracks: catalog labels, features from the catalog or the cache, the artists' genres.
 extension Store: FeatureCacheRepository, GenreEvidenceLookup {
-    private static let featureColumns = ["danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
+    static let featureColumns = ["danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
                                          "instrumentalness", "liveness", "valence", "tempo"]
 
     public func tracksWantingFeatures(user: String, missesSince: Date) throws -> [LibraryTrack] {
