@@ -20,15 +20,19 @@ func audio(_ value: Double) -> AudioFeatures {
 }
 
 @Suite struct GenreProfileTests {
-    @Test func theProfileIsTheMeanProbabilityOverTracksWithFeatures() throws {
-        // Two genres told apart by every "value" feature: low is calm, high is loud.
-        var rows: [CatalogRow] = []
-        for i in 0..<200 {
+    /// 200 catalog rows of two genres told apart by every "value" feature: low is calm, high is loud.
+    func loudAndCalmRows() -> [CatalogRow] {
+        (0..<200).map { i in
             let loud = i % 2 == 1
             let track = CatalogTrack(id: "t\(i)", name: "s\(i)", artists: "a", album: "b", popularity: 1,
                                      durationMs: 1, explicit: false, features: audio(loud ? 0.9 : 0.1), timeSignature: 4)
-            rows.append(CatalogRow(track: track, genre: loud ? "loud" : "calm", line: i + 2))
+            return CatalogRow(track: track, genre: loud ? "loud" : "calm", line: i + 2)
         }
+    }
+
+    @Test func theProfileIsTheMeanProbabilityOverTracksWithFeatures() throws {
+        // Two genres told apart by every "value" feature: low is calm, high is loud.
+        let rows = loudAndCalmRows()
         let data = GenreData(rows: rows)
         let model = try GenreTraining.train(data, settings: RandomForestSettings(trees: 10, seed: 1))
         let library = ["x", "y", "z", "w"].map { LibraryTrack(id: $0, name: $0, artists: "a") }
@@ -75,13 +79,7 @@ func audio(_ value: Double) -> AudioFeatures {
     }
 
     @Test func eachTrackCountsOnceByItsBestEvidenceWeighted() throws {
-        var rows: [CatalogRow] = []
-        for i in 0..<200 {
-            let loud = i % 2 == 1
-            let track = CatalogTrack(id: "t\(i)", name: "s\(i)", artists: "a", album: "b", popularity: 1,
-                                     durationMs: 1, explicit: false, features: audio(loud ? 0.9 : 0.1), timeSignature: 4)
-            rows.append(CatalogRow(track: track, genre: loud ? "loud" : "calm", line: i + 2))
-        }
+        let rows = loudAndCalmRows()
         let model = try GenreTraining.train(GenreData(rows: rows), settings: RandomForestSettings(trees: 10, seed: 1))
         let evidence = [
             // Labelled: its labels win over its (loud) features, shared equally.
