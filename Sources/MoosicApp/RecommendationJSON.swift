@@ -7,6 +7,7 @@ public struct RecommendationJSON: Encodable, Sendable {
     struct Mood: Encodable, Sendable {
         var score: Double
         var label: MoodLabel
+        var band: MoodBand
         var source: String
         var facesFound: Int?
         var face: FaceBox?
@@ -57,7 +58,7 @@ public struct RecommendationJSON: Encodable, Sendable {
 
     public init(_ r: Recommendation, strategy: RankingStrategy) {
         user = r.user
-        mood = Mood(score: r.mood, label: MoodLabel(score: r.mood), source: r.moodSource,
+        mood = Mood(score: r.mood, label: MoodLabel(score: r.mood), band: MoodBand(score: r.mood), source: r.moodSource,
                     facesFound: r.photoMood?.facesFound, face: r.photoMood?.face)
         self.strategy = strategy.rawValue
         genres = r.rankedGenres.shares.map { Genre(genre: $0.genre, share: round3($0.share)) }

@@ -96,6 +96,7 @@ enum PageRoutes {
     struct MoodAnswer: Encodable {
         var score: Double
         var label: MoodLabel
+        var band: MoodBand
         var unsure: Bool
         var face: FaceBox?
         var frame: Int
@@ -106,6 +107,7 @@ enum PageRoutes {
         init(_ m: FrameMood) {
             score = (m.score * 1000).rounded() / 1000
             label = MoodLabel(score: m.score)
+            band = MoodBand(score: m.score)
             unsure = m.unsure
             face = m.face
             frame = m.frame

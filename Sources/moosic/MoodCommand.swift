@@ -33,7 +33,7 @@ struct MoodCommand: ParsableCommand {
             try Output.printJSON(MoodJSON(reading))
             return
         }
-        var line = "\(MoodLabel(score: mood.score).rawValue): P(happy) = \(String(format: "%.3f", mood.score))"
+        var line = "\(MoodLabel(score: mood.score).rawValue) (\(MoodBand(score: mood.score).rawValue) band): score = \(String(format: "%.3f", mood.score))"
         if let face = mood.face, !aligned {
             line += ", \(mood.facesFound) face\(mood.facesFound == 1 ? "" : "s") found, "
                 + (mood.facesFound > 1 ? "the largest " : "") + "at x \(face.x) y \(face.y), \(face.w)×\(face.h) px"
@@ -46,6 +46,7 @@ struct MoodCommand: ParsableCommand {
     struct MoodJSON: Encodable {
         var score: Double
         var label: MoodLabel
+        var band: MoodBand
         var facesFound: Int
         var face: FaceBox?
         var ms: Double
@@ -54,6 +55,7 @@ struct MoodCommand: ParsableCommand {
         init(_ reading: FaceMoodReading) {
             score = reading.mood.score
             label = MoodLabel(score: reading.mood.score)
+            band = MoodBand(score: reading.mood.score)
             facesFound = reading.mood.facesFound
             face = reading.mood.face
             ms = (reading.mood.milliseconds * 10).rounded() / 10

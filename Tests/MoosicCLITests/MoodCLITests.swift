@@ -25,6 +25,7 @@ import TestSupport
         struct Face: Decodable { var x, y, w, h: Int }
         var score: Double
         var label: String
+        var band: String
         var faces_found: Int
         var face: Face?
         var ms: Double
@@ -61,12 +62,14 @@ import TestSupport
         let happy = try mood("Fixtures/photos/happy-1.jpg")
         #expect(happy.score > 0.5)
         #expect(happy.label == "happy")
+        #expect(happy.band == (happy.score >= 0.65 ? "happy" : "neutral"))
         #expect(happy.faces_found == 1)
         let face = try #require(happy.face)
         #expect(face.w > 100 && face.x >= 0 && face.y >= 0 && face.x + face.w <= 350)
         let sad = try mood("Fixtures/photos/sad-1.jpg")
         #expect(sad.score < 0.5)
         #expect(sad.label == "sad")
+        #expect(sad.band == (sad.score < 0.35 ? "sad" : "neutral"))
     }
 
     @Test func twoFacesUseTheLargerLeftOne() throws {
@@ -82,7 +85,7 @@ import TestSupport
         let out = home.appendingPathComponent("annotated.png").path
         let result = try cli.run(["mood", "--photo", "Fixtures/photos/happy-1.jpg", "--annotate", out])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("happy: P(happy) = "))
+        #expect(result.stdout.hasPrefix("happy (happy band): score = "))
         let written = try Data(contentsOf: URL(fileURLWithPath: out))
         #expect(written.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         // The annotated copy is itself a photo with the same face in it.

@@ -110,8 +110,7 @@ extension PageAssets {
       try {
         const mood = await api("/api/mood", { frames: images });
         await showFrame(images[mood.frame], mood.face, mood);
-        const percent = Math.round(mood.score * 100);
-        let line = `${mood.label}: ${mood.score.toFixed(2)} (P(happy) ${percent} %), a face in ${mood.frames_with_face} of ${mood.frames} frame${mood.frames === 1 ? "" : "s"}`;
+        let line = `${mood.label} (${mood.band} band): ${mood.score.toFixed(2)} on the sad 0 … 1 happy axis, a face in ${mood.frames_with_face} of ${mood.frames} frame${mood.frames === 1 ? "" : "s"}`;
         if (mood.unsure) line += " — not sure: take another picture, or go on";
         text($("mood"), line, mood.unsure ? "unsure" : mood.label);
         $("mood").dataset.score = mood.score;
