@@ -105,9 +105,9 @@ scores near 1, a sad one near 0, a neutral one near ½. T and b were fitted on w
 
 `score`, float32 `[1, 1]` in [0, 1]: P(happy) + ½ P(neutral) with P the calibrated softmax over the
 happy / neutral / sad logits, z / T + b with T = [{th:.4f}, {tn:.4f}, {ts:.4f}], b = [{bh:.4f}, {bn:.4f}, 0]
-folded into the last layer. `label` is `happy` iff score ≥ 0.5 (unchanged); no neutral band is added to the JSON —
-a neutral face is meant to land in the middle of the axis (median and spread below), which is what
-the playlist's mood mapping reads. The score is calibrated as P(happy) on happy-vs-sad photos (ECE below)
+folded into the last layer. moosic's JSON keeps `label` = `happy` iff score ≥ 0.5 and adds `band`, the third of
+the axis the score lies in: `sad` below 0.35, `neutral` from 0.35 to below 0.65, `happy` from 0.65 (`MoodBand`).
+The score is calibrated as P(happy) on happy-vs-sad photos (ECE below)
 and was fitted to give ½ to neutral photos.
 
 ## Measured
@@ -192,6 +192,7 @@ Training set ({tr['training_images']} faces, by FER2013 folder: {counts}):
 |---|---|
 | network | MobileNetV2 1.0, feature blocks 0..{a['freeze'] - 1} frozen, {a['freeze']}..18 trained; BatchNorm in eval mode (the warm start's BatchNorm is folded into its convolutions); global average pool, dropout {a['dropout']}, linear 1280 → 8 FER+ emotion logits (happiness / sadness rows started from the old happy-vs-sad logit, ±½) |
 | input | {S}×{S}: the 48×48 face augmented, then cv2 INTER_LINEAR to {S}×{S} as the C++ side does |
+| frozen blocks | {'computed once, on ' + str(a['cached']) + ' augmented copies of every training face (float16 cache, ' + str(tr.get('cache_minutes', '?')) + ' min), the trained blocks run over that cache' if a.get('cached') else 'run without gradients on every augmented batch'} |
 | augmentation (at 48×48, cv2, per face) | mirror p = 0.5; crop jitter: zoom 0.85..1.18, shift ±8 %, rotation ±12° (border replicated); casts: contrast ×0.55..1.35 and brightness −40..+30 (p = 0.8), gamma 0.6..1.7 (p = 0.4); low light ×0.3..0.65 with noise σ 2..9 (p = 0.2) or mild noise σ 1..5 (p = 0.16); Gaussian blur σ 0.4..1.3 (p = 0.2) or down-and-up resize to 18..36 px (p = 0.15); JPEG quality 30..90 (p = 0.33) |
 | loss | soft cross-entropy over the softmax of the happy / neutral / sad logits + {a['aux_weight']} × soft cross-entropy over all 8 |
 | optimiser | AdamW, weight decay {a['weight_decay']}, lr backbone {a['lr_backbone']}, head {a['lr_head']}, linear warm-up {a['warmup_steps']} steps then cosine to 0 (per step) |
@@ -200,7 +201,7 @@ Training set ({tr['training_images']} faces, by FER2013 folder: {counts}):
 | selection | {tr['selection']}: epoch {tr['selected_epoch']} |
 | calibration | z / [T_happy, T_neutral, T_sad] + [b_happy, b_neutral, 0] on the 3 logits, fitted on the photo crops (above), classes weighted equally: T = [{th:.4f}, {tn:.4f}, {ts:.4f}], b = [{bh:.4f}, {bn:.4f}, 0] |
 | seed, threads | {a['seed']}, `torch.set_num_threads({a['threads']})` (2 threads ran 5× slower per step than 1 while other jobs used the 2 cores), channels-last tensors, `nice -n 10` |
-| training time | {tr['train_minutes']:.1f} min wall (training + the per-epoch publictest evaluations) on the 2-core machine, shared with three compilers during the run; fastest epoch {fastest:.0f} s |
+| training time | {tr['train_minutes']:.1f} min wall (training + the per-epoch publictest evaluations) on the 2-core machine (one core; the other built moosic part of the time); fastest epoch {fastest:.0f} s |
 | software | torch {ex['torch']} (CPU build), onnx {ex['onnx']}, opencv-python-headless {ex['cv2_version']}, numpy 1.26.4 |
 
 Per epoch (EMA weights on publictest, only for the epochs selection could pick; uncalibrated):
