@@ -67,7 +67,7 @@ import TestSupport
         let models = CLIRunner.repositoryRoot.appendingPathComponent("Models").path
         let mood = try moved.run(["mood", "--photo", "Fixtures/photos/happy-1.jpg"], environment: ["MOOSIC_MODELS": models])
         #expect(mood.status == 0, "\(mood.stderr)")
-        #expect(mood.stdout.hasPrefix("happy: "))
+        #expect(mood.stdout.hasPrefix("happy (happy band): "))
         let sync = try moved.run(["library", "sync", "--user", "moosicdemo", "--offline", "--json"],
                                  environment: ["MOOSIC_DATA": CLIRunner.repositoryRoot.path])
         #expect(sync.status == 0, "\(sync.stderr)")
@@ -83,6 +83,7 @@ import TestSupport
         }
         let result = try moved.run(["--user", "moosicdemo", "--photo", "Fixtures/photos/happy-1.jpg", "--offline", "--size", "5"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("mood: 0.94 (happy, from the photo)"))
+        #expect(result.stdout.hasPrefix("mood: 0.9"), "\(result.stdout)")
+        #expect(result.stdout.contains("(happy, from the photo)"))
     }
 }

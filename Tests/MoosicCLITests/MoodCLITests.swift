@@ -72,6 +72,18 @@ import TestSupport
         #expect(sad.band == (sad.score < 0.35 ? "sad" : "neutral"))
     }
 
+    /// The score is P(happy) + ½ P(neutral): a straight face lands in the middle band, not on the sad end
+    /// (the old happy-vs-sad network gave neutral faces a median 0.11), and the three fixtures keep their order.
+    @Test func aNeutralFaceScoresInTheMiddleBand() throws {
+        let neutral = try mood("Fixtures/photos/neutral-1.jpg")
+        #expect(neutral.band == "neutral", "score \(neutral.score)")
+        #expect((0.35..<0.65).contains(neutral.score))
+        let happy = try mood("Fixtures/photos/happy-1.jpg")
+        let sad = try mood("Fixtures/photos/sad-1.jpg")
+        #expect(sad.score < neutral.score && neutral.score < happy.score)
+        #expect(sad.band == "sad" && happy.band == "happy")
+    }
+
     @Test func twoFacesUseTheLargerLeftOne() throws {
         let result = try mood("Fixtures/photos/two-faces.jpg")
         #expect(result.faces_found == 2)
