@@ -262,7 +262,7 @@ extern "C" cvision_status cvision_read_mood(cvision_mood_model *model, const cha
         }
         result->forward_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         if (output.total() != 1 || output.depth() != CV_32F || !std::isfinite(output.at<float>(0))) {
-            set_message(message, message_size, "the face-mood network did not give one P(happy) value");
+            set_message(message, message_size, "the face-mood network did not give one mood score");
             return CVISION_INTERNAL;
         }
         result->score = std::clamp(double(output.at<float>(0)), 0.0, 1.0);

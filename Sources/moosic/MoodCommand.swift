@@ -10,7 +10,7 @@ import MoosicVision
 struct MoodCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mood",
-        abstract: "Read the mood (P(happy)) of the largest face in a photo.",
+        abstract: "Read the mood score (P(happy) + ½ P(neutral): sad 0 … 1 happy) of the largest face in a photo.",
         discussion: """
             The photo (JPEG, PNG, BMP, WebP or TIFF) is searched for faces; the largest one is cropped \
             and scored by the face-mood network (Models/face_mood.onnx). No face: exit 65. With \

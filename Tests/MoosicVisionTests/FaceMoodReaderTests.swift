@@ -83,6 +83,16 @@ import TestSupport
         #expect(recorded == String(settings.inputSize))
     }
 
+    @Test func shippedModelScoresTheHappyNeutralSadAxis() throws {
+        // moosic's mood score is P(happy) + ½ P(neutral) (issue 14): the export records it, with the
+        // calibration it folded in. The happy-vs-sad model before it recorded one temperature and no score.
+        let recorded = ONNXMetadata.properties(at: Self.models.appendingPathComponent("face_mood.onnx"))
+        #expect(recorded["score"] == "P(happy) + 0.5 P(neutral)")
+        let temperatures = try #require(recorded["temperatures"]).split(separator: " ").compactMap { Double($0) }
+        #expect(temperatures.count == 3 && temperatures.allSatisfy { $0 > 0 })
+        #expect(recorded["bias_neutral"].flatMap(Double.init) != nil)
+    }
+
     @Test func corruptOrMissingModelIsAConfigurationError() throws {
         let dir = try TemporaryDirectory()
         let environment = MoosicEnvironment(home: dir.url, modelsDirectory: dir.url)

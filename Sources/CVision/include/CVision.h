@@ -53,7 +53,7 @@ typedef struct {
 } cvision_mood_settings;
 
 typedef struct {
-    double score;                // the network's output, P(happy)
+    double score;                // the network's output, the mood score P(happy) + ½ P(neutral)
     int faces_found;             // faces detected (1 for an aligned crop)
     int face_x, face_y, face_w, face_h;  // the face used (the largest), in pixels of the oriented photo
     double forward_ms;           // the network's forward pass alone

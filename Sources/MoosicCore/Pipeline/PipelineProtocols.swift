@@ -9,7 +9,7 @@ public struct FaceBox: Sendable, Equatable, Codable {
 
 /// The mood read from a photo.
 public struct PhotoMood: Sendable, Equatable {
-    /// P(happy), calibrated, in [0, 1].
+    /// The mood score in [0, 1], P(happy) + ½ P(neutral) of the face (sad 0, neutral ½, happy 1).
     public var score: Double
     public var facesFound: Int
     public var face: FaceBox?
