@@ -62,14 +62,14 @@ import TestSupport
         let happy = try mood("Fixtures/photos/happy-1.jpg")
         #expect(happy.score > 0.5)
         #expect(happy.label == "happy")
-        #expect(happy.band == (happy.score >= 0.65 ? "happy" : "neutral"))
+        #expect(happy.band == MoodBand(score: happy.score).rawValue)
         #expect(happy.faces_found == 1)
         let face = try #require(happy.face)
         #expect(face.w > 100 && face.x >= 0 && face.y >= 0 && face.x + face.w <= 350)
         let sad = try mood("Fixtures/photos/sad-1.jpg")
         #expect(sad.score < 0.5)
         #expect(sad.label == "sad")
-        #expect(sad.band == (sad.score < 0.35 ? "sad" : "neutral"))
+        #expect(sad.band == MoodBand(score: sad.score).rawValue)
     }
 
     /// The score is P(happy) + ½ P(neutral): a straight face lands in the middle band, not on the sad end
@@ -77,7 +77,7 @@ import TestSupport
     @Test func aNeutralFaceScoresInTheMiddleBand() throws {
         let neutral = try mood("Fixtures/photos/neutral-1.jpg")
         #expect(neutral.band == "neutral", "score \(neutral.score)")
-        #expect((0.35..<0.65).contains(neutral.score))
+        #expect((MoodBand.neutralFrom..<MoodBand.happyFrom).contains(neutral.score))
         let happy = try mood("Fixtures/photos/happy-1.jpg")
         let sad = try mood("Fixtures/photos/sad-1.jpg")
         #expect(sad.score < neutral.score && neutral.score < happy.score)
