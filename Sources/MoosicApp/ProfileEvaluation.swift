@@ -179,23 +179,20 @@ public enum ProfileEvaluation {
         return report
     }
 
-    /// The weightings `eval profile` compares by default: how much an inferred (soft) track counts
-    /// against a labelled (hard) one, how sharp its probabilities are made, and the artist fallback's weight.
+    /// The weightings `eval profile` compares by default: how much a track only the forest covers
+    /// counts against a labelled one, how sharp its probabilities are made, and whether they are
+    /// corrected for the listener's own genre mix.
     public static let defaultGrid: [GenreWeighting] = {
         var grid: [GenreWeighting] = [.standard]
-        for artistMix in [0.0, 0.5, 0.8, 1.0] {
-            for sharpness in [1.0, 2.0, 4.0] {
-                for inferred in [0.5, 1.0] {
-                    let w = GenreWeighting(labelled: 1, inferred: inferred, sharpness: sharpness, byArtist: 1, artistMix: artistMix)
+        for families in [false, true] {
+            for listenerPrior in [false, true] {
+                for forest in [0.0, 0.1, 0.25, 0.5, 1.0] where !(listenerPrior && forest == 0) {
+                    let w = GenreWeighting(forest: forest, listenerPrior: listenerPrior, families: families)
                     if w != .standard { grid.append(w) }
                 }
             }
         }
-        for (inferred, sharpness) in [(0.25, 4.0), (0.25, 8.0), (0.5, 8.0), (0.1, 4.0)] {
-            let w = GenreWeighting(labelled: 1, inferred: inferred, sharpness: sharpness, byArtist: 1, artistMix: 1)
-            if !grid.contains(w) { grid.append(w) }
-        }
-        for byArtist in [0.5, 2.0] { grid.append(GenreWeighting(inferred: 0.5, sharpness: 4, byArtist: byArtist, artistMix: 1)) }
+        for sharpness in [0.5, 2.0] { grid.append(GenreWeighting(forest: 0.5, sharpness: sharpness)) }
         return grid
     }()
 

@@ -12,7 +12,19 @@ public struct RecommendationJSON: Encodable, Sendable {
         var facesFound: Int?
         var face: FaceBox?
     }
-    struct Genre: Encodable, Sendable { var genre: String; var share: Double }
+    struct Genre: Encodable, Sendable {
+        var genre: String
+        var share: Double
+        /// The share's parts by evidence: catalog labels, artists' catalog genres, the forest.
+        var from: GenreShare.Sources
+
+        init(_ s: GenreShare) {
+            genre = s.genre
+            share = round3(s.share)
+            from = GenreShare.Sources(labels: round3(s.sources.labels), artists: round3(s.sources.artists),
+                                      forest: round3(s.sources.forest))
+        }
+    }
     struct Track: Encodable, Sendable {
         var id, uri, name, artists, genre: String
         var emotion, score, target: Double
@@ -61,8 +73,8 @@ public struct RecommendationJSON: Encodable, Sendable {
         mood = Mood(score: r.mood, label: MoodLabel(score: r.mood), band: MoodBand(score: r.mood), source: r.moodSource,
                     facesFound: r.photoMood?.facesFound, face: r.photoMood?.face)
         self.strategy = strategy.rawValue
-        genres = r.rankedGenres.shares.map { Genre(genre: $0.genre, share: round3($0.share)) }
-        genresAll = r.profile.shares.prefix(10).map { Genre(genre: $0.genre, share: round3($0.share)) }
+        genres = r.rankedGenres.shares.map(Genre.init)
+        genresAll = r.profile.shares.prefix(10).map(Genre.init)
         coverage = r.profile.coverage
         genreEvidence = GenreEvidence(featuresFromCatalog: r.profile.featuresFromCatalog,
                                       featuresFromService: r.profile.featuresFromService, weighting: .standard,

@@ -20,8 +20,10 @@ public enum StandardPipeline {
         // Models first: a missing model is a configuration error before anything is read or written.
         let moodReader: MoodReading = readsPhoto ? try FaceMoodReader(environment: environment)
                                                  : try FaceMoodOnDemand(environment: environment)
-        let profiler = ForestGenreProfiler(
-            model: try RandomForest.loadGenreModel(from: environment.modelURL(GenreTraining.modelFileName)), evidence: store)
+        // The forest's header only: its trees are decoded when a track needs them and the store's
+        // cache does not have its probabilities.
+        let profiler = ForestGenreProfiler(forest: try GenreForest(url: environment.modelURL(GenreTraining.modelFileName)),
+                                           evidence: store, cache: store)
         guard let emotionModel = try SongEmotion.installedModel(environment) else {
             throw MoosicError.configuration("the song-emotion model song_emotion.json is missing (see Models/song_emotion.md)")
         }

@@ -5,7 +5,7 @@ import MoosicML
 
 /// The feature cache (table track_features, migration "v3-features") and the genre evidence of
 /// library tracks: catalog labels, features from the catalog or the cache, the artists' genres.
-extension Store: FeatureCacheRepository, GenreEvidenceLookup {
+extension Store: FeatureCacheRepository, GenreEvidenceLookup, GenreProbabilityCache {
     static let featureColumns = ["danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
                                          "instrumentalness", "liveness", "valence", "tempo"]
 
@@ -95,6 +95,32 @@ extension Store: FeatureCacheRepository, GenreEvidenceLookup {
                 }
             }
             return evidence
+        }
+    }
+
+    public func cachedGenreProbabilities(trackIDs: [String], version: String) throws -> [String: [Double]] {
+        try read { db in
+            var found: [String: [Double]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT probabilities FROM track_genre_probability WHERE track_id = ? AND model_version = ?")
+            for id in Set(trackIDs) {
+                guard let blob = try Data.fetchOne(statement, arguments: [id, version]) else { continue }
+                found[id] = blob.withUnsafeBytes { raw in
+                    (0..<raw.count / 4).map { Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))) }
+                }
+            }
+            return found
+        }
+    }
+
+    public func recordGenreProbabilities(_ probabilities: [String: [Double]], version: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM track_genre_probability WHERE model_version <> ?", arguments: [version])
+            for (id, row) in probabilities.sorted(by: { $0.key < $1.key }) {
+                var blob = Data(capacity: row.count * 4)
+                for value in row { withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { blob.append(contentsOf: $0) } }
+                try db.execute(sql: "INSERT OR REPLACE INTO track_genre_probability (track_id, model_version, probabilities) VALUES (?, ?, ?)",
+                               arguments: [id, version, blob])
+            }
         }
     }
 

@@ -291,6 +291,18 @@ public final class Store: Sendable {
                 CREATE INDEX playlist_run_by_user_time ON playlist_run(user_id, made_at);
                 """)
         }
+        migrator.registerMigration("v4-genre-probabilities") { db in
+            // The genre forest's probabilities for library tracks it counts (features, no label, no
+            // known artist), as little-endian Float32 in the forest's class order, under the forest's
+            // version (its file's checksum): rows of another version are dropped when new ones come.
+            try db.execute(sql: """
+                CREATE TABLE track_genre_probability (
+                    track_id TEXT PRIMARY KEY NOT NULL,
+                    model_version TEXT NOT NULL,
+                    probabilities BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 

@@ -11,7 +11,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure a model on labelled data.",
-        subcommands: [Mood.self, EvalEmotionCommand.self, EvalGenresCommand.self, Ranker.self, Profile.self]
+        subcommands: [Mood.self, EvalEmotionCommand.self, EvalGenresCommand.self, Ranker.self, Profile.self, Listeners.self]
     )
 
     struct Mood: ParsableCommand {
@@ -154,13 +154,91 @@ struct EvalCommand: ParsableCommand {
             print(String(format: "%d listeners, %.0f tracks each on average, %.0f %% hidden from the catalog, %.0f %% of those by artists it does not know%@",
                          report.listeners, report.meanTracks, report.hiddenShare * 100, report.unknownArtistShare * 100,
                          report.unknownInFirstGenre ? " (in each listener's first genre only)" : ""))
-            print("mode                                   inferred×  sharp  artist×  mix   top5   JSD    labelled inferred by_artist none")
+            print("mode                                   forest×  sharp  artist×  prior families  top5   JSD    labelled inferred by_artist none")
             for r in report.rows {
-                print(String(format: "%@  %9.2f  %5.0f  %7.2f  %.2f  %.3f  %.3f  %8.3f %8.3f %9.3f %.3f",
-                             r.mode.padding(toLength: 37, withPad: " ", startingAt: 0), r.weighting.inferred,
-                             r.weighting.sharpness, r.weighting.byArtist, r.weighting.artistMix, r.top5Overlap, r.jsd,
+                print(String(format: "%@  %7.2f  %5.1f  %7.2f  %@  %@  %.3f  %.3f  %8.3f %8.3f %9.3f %.3f",
+                             r.mode.padding(toLength: 37, withPad: " ", startingAt: 0), r.weighting.forest,
+                             r.weighting.sharpness, r.weighting.byArtist, r.weighting.listenerPrior ? "EM  " : "none",
+                             r.weighting.families ? "yes     " : "no      ", r.top5Overlap, r.jsd,
                              r.labelled, r.inferred, r.byArtist, r.none))
             }
+        }
+    }
+
+    struct Listeners: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "How close the genre profile comes to real listeners' genres, with and without the features service.",
+            discussion: """
+                --data is a CSV of real listeners' libraries (Exportify columns: listener, track_id, track_name, \
+                artists, artist_genres and the audio features). Each listener's truth: the genres Spotify gives the \
+                artists of their tracks, mapped onto the catalog's genres. The profile is built from a store holding \
+                --catalog (default: the shipped catalog) in three modes: no features service; the service answering \
+                with the file's features for the tracks the catalog lacks; the forest over the features alone. \
+                Reports per listener and in the mean: hits@5 (moosic's top 5 in the truth's top 10, over 5), top-1 \
+                (moosic's first genre in the truth's top 5), the Jensen–Shannon divergence (bits) and the share of \
+                tracks counted by each kind of evidence.
+                """
+        )
+
+        @Option(help: "The listeners' CSV.") var data: String
+        @Option(help: "The catalog to import (CSV, or the shipped .xz; default: the shipped catalog).") var catalog: String?
+        @Option(help: "The genre model (default: the shipped one).") var model: String?
+        @Flag(help: "Also compare other weightings of the evidence (features service on).") var grid = false
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func run() throws {
+            let environment = MoosicEnvironment.resolve()
+            let forest = try GenreForest(url: model.map { URL(fileURLWithPath: $0) } ?? environment.modelURL(GenreTraining.modelFileName))
+            let listeners = try ListenerEvaluation.read(url: URL(fileURLWithPath: data))
+            guard !listeners.isEmpty else { throw MoosicError.invalidData("\(data) has no listeners") }
+            let store = try Store()
+            let progress = ProgressReporter(label: "evaluating \(listeners.count) listeners", json: json)
+            let report: ListenerEvaluation.Report
+            do {
+                if let catalog {
+                    _ = try CatalogImporter.importFile(at: URL(fileURLWithPath: catalog), into: store, skipInvalid: true)
+                } else {
+                    try ShippedCatalog.importIfEmpty(store: store, environment: environment)
+                }
+                report = try ListenerEvaluation.run(listeners: listeners, store: store, forest: forest,
+                                                    weightings: grid ? ProfileEvaluation.defaultGrid : [], progress: { progress?.update($0) })
+                progress?.finish()
+            } catch {
+                progress?.finish()
+                throw error
+            }
+            if json {
+                try Output.printJSON(report)
+                return
+            }
+            for mode in ListenerEvaluation.Mode.allCases {
+                print("\n\(mode.rawValue)")
+                print("listener                   tracks  hits@5  top-1  JSD    labelled by_artist forest none  top 5")
+                for r in report.rows where r.mode == mode {
+                    let n = Double(max(1, r.coverage.libraryTracks))
+                    print(String(format: "%@ %6d  %.2f    %@    %.3f  %.2f     %.2f      %.2f   %.2f  %@",
+                                 r.listener.padding(toLength: 25, withPad: " ", startingAt: 0), r.tracks, r.hitsAt5,
+                                 r.top1 ? "yes" : "no ", r.jsd, Double(r.coverage.labelled) / n, Double(r.coverage.byArtist) / n,
+                                 Double(r.coverage.inferred) / n, Double(r.coverage.none) / n, r.top5.joined(separator: ", ")))
+                }
+            }
+            print("\nmean over the listeners")
+            print("mode                   hits@5  top-1    JSD    with_features labelled by_artist forest none")
+            for s in report.summaries { print(summaryLine(s, s.mode.rawValue)) }
+            if !report.grid.isEmpty {
+                print("\nweightings, features service on (forest×, sharpness, listener prior, genre families)")
+                for s in report.grid {
+                    let w = s.weighting
+                    print(summaryLine(s, String(format: "%.2f %.1f %@ %@", w.forest, w.sharpness, w.listenerPrior ? "EM  " : "none",
+                                                w.families ? "families" : "fine")))
+                }
+            }
+        }
+
+        func summaryLine(_ s: ListenerEvaluation.Summary, _ name: String) -> String {
+            String(format: "%@ %.3f   %2d of %2d  %.3f  %.3f         %.3f    %.3f     %.3f  %.3f",
+                   name.padding(toLength: 22, withPad: " ", startingAt: 0), s.hitsAt5, s.top1, s.listeners, s.jsd,
+                   s.withFeatures, s.labelled, s.byArtist, s.inferred, s.none)
         }
     }
 }

@@ -63,3 +63,75 @@ extension RandomForest {
         }
     }
 }
+
+/// The installed genre forest as the profile uses it: its classes, importances and version come
+/// from the file's header at once; the ~8 million nodes are decoded only when a track needs the
+/// forest and its probabilities are not cached (`ForestGenreProfiler`), at most once per process.
+public final class GenreForest: @unchecked Sendable {
+    public let classes: [String]
+    public let featureImportances: [Double]
+    public let featureNames: [String]
+    /// The model file's checksum: cached probabilities of another version are never used.
+    public let version: String
+    private let url: URL?
+    private let lock = NSLock()
+    private var model: RandomForest?
+
+    /// The forest in `url`, its header read and checked now (a missing or foreign file is an error
+    /// before anything runs), its trees on first use.
+    public init(url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw MoosicError.fileMissing(path: url.path) }
+        guard let bytes = RandomForest.readBytes(url.path) else {
+            throw MoosicError.invalidData("cannot read \(url.path) (a directory, or permission denied?)")
+        }
+        let header: RandomForest.Header
+        do {
+            header = try RandomForest.header(encoded: bytes, name: url.path)
+        } catch let error as MLError {
+            throw MoosicError.invalidData(error.message)
+        }
+        guard header.featureNames == GenreFeatures.names else {
+            throw MoosicError.invalidData("\(url.path) was trained on features \(header.featureNames.joined(separator: ",")), not moosic's genre features \(GenreFeatures.names.joined(separator: ",")): train it again with `moosic train genres`")
+        }
+        classes = header.classes
+        featureNames = header.featureNames
+        featureImportances = header.featureImportances
+        version = header.checksum
+        self.url = url
+    }
+
+    /// A forest already in memory (tests, evaluations), under the version given.
+    public init(model: RandomForest, version: String) {
+        classes = model.classes
+        featureNames = model.featureNames
+        featureImportances = model.featureImportances
+        self.version = version
+        self.model = model
+        url = nil
+    }
+
+    /// Whether the trees have been decoded (the cache should make this rare).
+    public var isLoaded: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return model != nil
+    }
+
+    /// Class probabilities for each feature vector, in `classes` order.
+    public func probabilities(_ features: [AudioFeatures]) throws -> [[Double]] {
+        guard !features.isEmpty else { return [] }
+        let forest = try loaded()
+        let c = forest.classes.count
+        let flat = forest.probabilities(rows: features.flatMap(GenreFeatures.vector))
+        return (0..<features.count).map { Array(flat[$0 * c..<($0 + 1) * c]) }
+    }
+
+    private func loaded() throws -> RandomForest {
+        lock.lock()
+        defer { lock.unlock() }
+        if let model { return model }
+        let decoded = try RandomForest.loadGenreModel(from: url!)
+        model = decoded
+        return decoded
+    }
+}

@@ -165,3 +165,12 @@ public struct GenreEvidence: Sendable, Equatable {
 public protocol GenreEvidenceLookup: Sendable {
     func genreEvidence(for library: [LibraryTrack]) throws -> [GenreEvidence]
 }
+
+/// The genre forest's probabilities per library track, kept under the forest's version (its file's
+/// checksum): a profile of an unchanged library reads them instead of decoding the forest.
+public protocol GenreProbabilityCache: Sendable {
+    /// The probabilities cached for `trackIDs` by the forest of `version` (others are ignored).
+    func cachedGenreProbabilities(trackIDs: [String], version: String) throws -> [String: [Double]]
+    /// Stores probabilities for tracks under `version`, dropping any kept for another version.
+    func recordGenreProbabilities(_ probabilities: [String: [Double]], version: String) throws
+}

@@ -67,6 +67,44 @@ extension RandomForest {
         self = try decoded.get()
     }
 
+    /// What a model file says about itself before its trees: enough to name, list and version a
+    /// model without decoding ~8 million nodes (the profile needs the trees only for tracks that
+    /// nothing better covers and whose probabilities are not cached).
+    public struct Header: Sendable, Equatable {
+        public var classes: [String]
+        public var featureNames: [String]
+        public var featureImportances: [Double]
+        public var oobScore: Double?
+        /// The file's stored FNV-1a checksum as 16 hex digits: it changes whenever any byte of the
+        /// model does, so it names the model's version (not verified here: `init(encoded:)` does).
+        public var checksum: String
+    }
+
+    public static func header(encoded bytes: [UInt8], name: String) throws -> Header {
+        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else {
+            throw MLError.invalidData("\(name) is not a moosic genre model (no MOOSICRF header)")
+        }
+        var r = ByteReader(bytes: bytes, position: 8, name: name)
+        let version = try r.u32()
+        guard version == Self.formatVersion else {
+            throw MLError.invalidData("\(name) is a genre model of format version \(version); this moosic reads version \(Self.formatVersion): train it again")
+        }
+        var stored = ByteReader(bytes: bytes, position: bytes.count - 8, name: name)
+        let checksum = try stored.u64()
+        r.end = bytes.count - 8
+        do {
+            let (classes, featureNames, _) = try r.vocabulary()
+            _ = try r.settings()
+            let oob = Double(bitPattern: try r.u64())
+            var importances: [Double] = []
+            for _ in featureNames { importances.append(Double(bitPattern: try r.u64())) }
+            return Header(classes: classes, featureNames: featureNames, featureImportances: importances,
+                          oobScore: oob.isNaN ? nil : oob, checksum: String(format: "%016llx", checksum))
+        } catch ByteReader.Truncated.truncated {
+            throw r.corrupt("truncated")
+        }
+    }
+
     /// Everything between the version and the checksum.
     private static func decodeBody(_ r: inout ByteReader) throws -> RandomForest {
         do {

@@ -206,11 +206,18 @@ extension PageAssets {
         const name = document.createElement("span"); name.textContent = g.genre;
         const bar = document.createElement("div"); bar.className = "bar"; bar.style.width = `${Math.round(g.share / top * 100)}%`;
         const share = document.createElement("span"); share.textContent = `${Math.round(g.share * 100)} %`;
-        row.append(name, bar, share);
+        // Why the genre is there: its share's parts by evidence.
+        const from = document.createElement("span"); from.className = "from";
+        const parts = [["labels", g.from.labels], ["artists", g.from.artists], ["forest", g.from.forest]].filter(([, v]) => v > 0);
+        from.textContent = parts.map(([k, v]) => `${k} ${Math.round(v / Math.max(g.share, 1e-9) * 100)} %`).join(", ");
+        row.title = `from ${from.textContent}`;
+        row.append(name, bar, share, from);
         genres.appendChild(row);
       }
+      const c = result.coverage;
       const coverage = document.createElement("p"); coverage.className = "coverage";
-      coverage.textContent = `your genres, from ${result.coverage.with_features} of ${result.coverage.library_tracks} library tracks`;
+      coverage.textContent = `your genres, from ${c.labelled + c.by_artist + c.inferred} of ${c.library_tracks} library tracks: ` +
+        `${c.labelled} by the catalog's labels, ${c.by_artist} by their artists, ${c.inferred} by the forest from audio features`;
       genres.appendChild(coverage);
       const cover = $("cover");
       if (playlist.written && playlist.cover) {

@@ -28,6 +28,7 @@ extension PageAssets {
     .result.sad { color: var(--sad); }
     #genres { flex: 1; min-width: 280px; }
     .genre { display: grid; grid-template-columns: 8em 1fr 3em; gap: 0.5em; align-items: center; margin: 0.15em 0; }
+    .genre .from { grid-column: 1 / -1; font-size: 0.75em; opacity: 0.7; margin-top: -0.2em; }
     .genre .bar { height: 0.7em; border-radius: 3px; background: var(--ok); }
     .coverage { color: var(--dim); font-size: 0.9em; }
     #cover { width: 160px; height: 160px; border-radius: 6px; }
