@@ -11,6 +11,23 @@ public struct MoodHistoryReport: Sendable, Encodable {
         public var strategy: String
         public var trackCount: Int
         public var cover: String?
+        /// What became of its songs (nil for a run stored before moosic kept each run's songs).
+        public var songs: RunSongs?
+    }
+
+    /// A run's songs against the runs before it and what the listener did with them (docs/nightly.md).
+    public struct RunSongs: Sendable, Encodable, Equatable {
+        public struct Song: Sendable, Encodable, Equatable {
+            public var id: String
+            public var name: String
+            public var artists: String
+        }
+        /// Songs moosic had never given before, and songs it gave again.
+        public var new: Int
+        public var again: Int
+        /// Removed from moosic's playlist by the listener (remembered dislikes), and saved to their library.
+        public var removed: [Song]
+        public var saved: [Song]
     }
 
     public struct Point: Sendable, Encodable {
@@ -26,22 +43,45 @@ public struct MoodHistoryReport: Sendable, Encodable {
     /// The moods as ▁…█, oldest first.
     public var sparkline: String
 
-    public init(user: String, entries: [MoodHistoryEntry]) {
+    public init(user: String, entries: [MoodHistoryEntry], given: [GivenSong] = [], feedback: [FeedbackEvent] = []) {
         self.user = user
+        let songs = Self.runSongs(given: given, feedback: feedback)
         points = entries.map { entry in
             Point(at: entry.at.formatted(.iso8601), mood: (entry.mood * 1000).rounded() / 1000, label: MoodLabel(score: entry.mood),
                   source: entry.source,
                   playlist: entry.playlist.map {
                       Playlist(id: $0.playlistID, name: $0.playlistName, url: $0.playlistURL, strategy: $0.strategy.rawValue,
-                               trackCount: $0.trackCount, cover: $0.coverPath)
+                               trackCount: $0.trackCount, cover: $0.coverPath, songs: $0.id.flatMap { songs[$0] })
                   })
         }
         sparkline = Sparkline.render(entries.map(\.mood))
     }
 
+    /// Per run id: how many of its songs were new and given again, and which were removed and saved.
+    static func runSongs(given: [GivenSong], feedback: [FeedbackEvent]) -> [Int64: RunSongs] {
+        var seen = Set<String>()
+        var result: [Int64: RunSongs] = [:]
+        // givenSongs comes oldest run first, so `seen` holds the songs of the earlier runs.
+        for run in Dictionary(grouping: given, by: \.runID).sorted(by: { ($0.value[0].givenAt, $0.key) < ($1.value[0].givenAt, $1.key) }) {
+            let new = run.value.filter { !seen.contains($0.trackID) }.count
+            result[run.key] = RunSongs(new: new, again: run.value.count - new, removed: [], saved: [])
+            seen.formUnion(run.value.map(\.trackID))
+        }
+        for event in feedback {
+            let song = RunSongs.Song(id: event.song.trackID, name: event.song.name,
+                                     artists: event.song.artists.replacingOccurrences(of: ";", with: ", "))
+            switch event.kind {
+            case .removed: result[event.song.runID]?.removed.append(song)
+            case .saved: result[event.song.runID]?.saved.append(song)
+            }
+        }
+        return result
+    }
+
     public static func load(user: String, store: Store) throws -> MoodHistoryReport {
         MoodHistoryReport(user: user, entries: MoodHistoryEntry.merge(moods: try store.photoMoods(user: user),
-                                                                      runs: try store.playlistRuns(user: user)))
+                                                                      runs: try store.playlistRuns(user: user)),
+                          given: try store.givenSongs(user: user), feedback: try store.feedback(user: user))
     }
 
     public static func load(user: String, environment: MoosicEnvironment) throws -> MoodHistoryReport {
@@ -57,6 +97,11 @@ public struct MoodHistoryReport: Sendable, Encodable {
             if let playlist = point.playlist {
                 line += "  \(playlist.strategy): \(playlist.trackCount) songs in \"\(playlist.name)\""
                 if point.source == "history" { line += " (stored mood)" }
+                if let songs = playlist.songs {
+                    line += ": \(songs.new) new, \(songs.again) given before"
+                    if !songs.removed.isEmpty { line += "; removed: " + songs.removed.map(Self.title).joined(separator: ", ") }
+                    if !songs.saved.isEmpty { line += "; saved: " + songs.saved.map(Self.title).joined(separator: ", ") }
+                }
             } else {
                 line += "  no playlist written"
             }
@@ -64,4 +109,6 @@ public struct MoodHistoryReport: Sendable, Encodable {
         }
         return lines.joined(separator: "\n")
     }
+
+    static func title(_ song: RunSongs.Song) -> String { "\"\(song.name)\" (\(song.artists))" }
 }
