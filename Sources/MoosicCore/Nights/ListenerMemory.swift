@@ -57,6 +57,14 @@ public struct ListenerMemory: Sendable {
     /// `MOOSIC_FRESH_NIGHTS`: a song given on one of this many last nights is not given again while
     /// the candidates allow (0: no freshness rule).
     public static let defaultFreshNights = 7
+    /// What a song given on one of the last fresh nights costs in the ranker's score (1 − the
+    /// weighted distance to the emotion and energy targets): `recentBase` for one given at the edge
+    /// of the window, rising by `recentSpan` to one given last night. A fresh song that fits within
+    /// that much as well is always preferred, so the playlist rotates; a genre whose fitting songs
+    /// have all been given lately gets some back, those given longest ago first, instead of songs
+    /// that do not fit (docs/nightly.md: the week's figures with and without it).
+    public static let recentBase = 0.03
+    public static let recentSpan = 0.06
     /// How much one like or dislike moves a song's score (the score is 1 − the distance to the
     /// targets; popularity and the seed's jitter are worth at most 0.02 each). A dislike's artist
     /// loses this much per removed song, a like's artist gains it: enough to decide between songs of
@@ -125,6 +133,13 @@ public struct ListenerMemory: Sendable {
     public func isRecent(_ candidate: RankingCandidate) -> Bool {
         guard freshNights > 0, let given = lastGiven(candidate) else { return false }
         return now.timeIntervalSince(given) < (Double(freshNights) + 0.5) * 86400
+    }
+
+    /// The score penalty of a song last given at `given` (within the fresh nights).
+    public func recencyPenalty(_ given: Date) -> Double {
+        let window = (Double(freshNights) + 0.5) * 86400
+        let left = max(0, min(1, 1 - now.timeIntervalSince(given) / window))
+        return Self.recentBase + Self.recentSpan * left
     }
 
     /// The score change for a song by these artists (lower-cased names, as Ranker.artistNames gives

@@ -149,11 +149,11 @@ public struct RecommendPipeline: Sendable {
         if picks.count < request.options.size {
             notes.append("only \(picks.count) of \(request.options.size) songs fit (the catalog is small for these genres)")
         }
-        let again = picks.filter { $0.givenBefore != nil }
-        if let oldest = again.compactMap(\.givenBefore).min() {
-            let days = Int((time.timeIntervalSince(oldest) / 86400).rounded())
-            notes.append("\(again.count) of \(picks.count) songs were given on the last \(request.options.freshNights) nights: "
-                         + "the catalog has too few others that fit, so the ones given longest ago (\(days) days) came back")
+        let ages = picks.compactMap(\.givenBefore).map { Int((time.timeIntervalSince($0) / 86400).rounded()) }
+        if let newest = ages.min(), let oldest = ages.max() {
+            let when = newest == oldest ? "\(oldest) day\(oldest == 1 ? "" : "s") ago" : "\(newest) to \(oldest) days ago"
+            notes.append("\(ages.count) of \(picks.count) songs were given again from the last \(request.options.freshNights) nights "
+                         + "(\(when)): too few other songs of your genres fit this mood; those given longest ago came first")
         }
 
         // 4. Write.

@@ -208,31 +208,23 @@ public enum Ranker {
                     energyTarget = anchor
                 }
             }
-            // The genre's own candidates first; if they are used up, any of the top genres. Songs
-            // moosic gave on the last fresh nights only when neither has another: then the one given
-            // longest ago (the best fitting of those given the same night).
+            // The genre's own candidates first; if they are used up, any of the top genres. A song
+            // moosic gave on the last fresh nights carries a penalty (ListenerMemory.recencyPenalty):
+            // it comes back only when no fresh song fits nearly as well, and then the one given
+            // longest ago first.
             var best: (candidate: RankingCandidate, artists: [String], score: Double, given: Date?)?
-            search: for recent in [false, true] {
-                for entries in [byGenre[genre] ?? [], topGenrePool] {
-                    for (candidate, artists) in entries {
-                        if usedIDs.contains(candidate.id) || usedKeys.contains(candidate.matchKey) { continue }
-                        if artists.contains(where: { perArtist[$0, default: 0] >= options.maxTracksPerArtist }) { continue }
-                        if memory.isRecent(candidate) != recent { continue }
-                        let given = recent ? memory.lastGiven(candidate) : nil
-                        let score = pickScore(candidate, target: target, energyTarget: energyTarget,
-                                              energyWeight: options.energyWeight, seed: options.seed)
-                            + memory.artistAdjustment(artists)
-                        if let current = best {
-                            if let given, let other = current.given, given != other {
-                                if given > other { continue }
-                            } else if !isBetter(candidate, score, than: current.candidate, current.score) {
-                                continue
-                            }
-                        }
-                        best = (candidate, artists, score, given)
-                    }
-                    if best != nil { break search }
+            for entries in [byGenre[genre] ?? [], topGenrePool] {
+                for (candidate, artists) in entries {
+                    if usedIDs.contains(candidate.id) || usedKeys.contains(candidate.matchKey) { continue }
+                    if artists.contains(where: { perArtist[$0, default: 0] >= options.maxTracksPerArtist }) { continue }
+                    let given = memory.isRecent(candidate) ? memory.lastGiven(candidate) : nil
+                    let score = pickScore(candidate, target: target, energyTarget: energyTarget,
+                                          energyWeight: options.energyWeight, seed: options.seed)
+                        + memory.artistAdjustment(artists) - (given.map(memory.recencyPenalty) ?? 0)
+                    if let current = best, !isBetter(candidate, score, than: current.candidate, current.score) { continue }
+                    best = (candidate, artists, score, given)
                 }
+                if best != nil { break }
             }
             guard let chosen = best else { break }
             usedIDs.insert(chosen.candidate.id)

@@ -63,27 +63,37 @@ import Testing
                     library: LibraryIndex(tracks: []), memory: memory, options: RankingOptions(size: size, maxTracksPerArtist: 5))
     }
 
-    @Test func songsGivenOnTheLastNightsWaitWhileOthersFit() {
-        let candidates = (0..<6).map { candidate("s\($0)", emotion: 0.5 + Double($0) * 0.01) }
+    @Test func songsGivenOnTheLastNightsWaitWhileOthersFitNearlyAsWell() {
+        // s0…s2 fit best (by more than the seed's jitter); s3…s5 fit within a recency penalty of them.
+        let candidates = (0..<6).map { candidate("s\($0)", emotion: $0 < 3 ? 0.5 : 0.535) }
         let none = rank(candidates, memory: .none)
-        #expect(none.map(\.candidate.id) == ["s0", "s1", "s2"])
-        let memory = ListenerMemory(now: Self.now, freshNights: 7, given: none.map { song($0.candidate.id) }, feedback: [])
-        let next = rank(candidates, memory: memory)
-        #expect(next.map(\.candidate.id) == ["s3", "s4", "s5"])
+        #expect(Set(none.map(\.candidate.id)) == ["s0", "s1", "s2"])
+        let given = ["s0", "s1", "s2"].map { song($0) }
+        let next = rank(candidates, memory: ListenerMemory(now: Self.now, freshNights: 7, given: given, feedback: []))
+        #expect(Set(next.map(\.candidate.id)) == ["s3", "s4", "s5"])
         #expect(next.allSatisfy { $0.givenBefore == nil })
         // Outside the window (eight nights ago), or with freshness off, they are ordinary candidates again.
-        let longAgo = ListenerMemory(now: Self.now, freshNights: 7, given: none.map { song($0.candidate.id, daysAgo: 8) }, feedback: [])
-        #expect(rank(candidates, memory: longAgo).map(\.candidate.id) == ["s0", "s1", "s2"])
-        let off = ListenerMemory(now: Self.now, freshNights: 0, given: none.map { song($0.candidate.id) }, feedback: [])
-        #expect(rank(candidates, memory: off).map(\.candidate.id) == ["s0", "s1", "s2"])
+        let longAgo = ListenerMemory(now: Self.now, freshNights: 7, given: ["s0", "s1", "s2"].map { song($0, daysAgo: 8) }, feedback: [])
+        #expect(Set(rank(candidates, memory: longAgo).map(\.candidate.id)) == ["s0", "s1", "s2"])
+        let off = ListenerMemory(now: Self.now, freshNights: 0, given: given, feedback: [])
+        #expect(Set(rank(candidates, memory: off).map(\.candidate.id)) == ["s0", "s1", "s2"])
     }
 
-    @Test func whenTooFewFreshSongsFitTheOnesGivenLongestAgoComeBack() {
+    @Test func aRecentSongComesBackOnlyWhenNoFreshOneFitsAndTheOneGivenLongestAgoFirst() {
+        // Four songs of the same fit, three given lately: the fresh one, then the oldest given.
         let candidates = (0..<4).map { candidate("s\($0)") }
-        let given = [song("s0", daysAgo: 1), song("s1", daysAgo: 5), song("s2", daysAgo: 3)]
-        let picks = rank(candidates, memory: ListenerMemory(now: Self.now, freshNights: 7, given: given, feedback: []))
+        let given = [song("s0", daysAgo: 1), song("s1", daysAgo: 6), song("s2", daysAgo: 3)]
+        let memory = ListenerMemory(now: Self.now, freshNights: 7, given: given, feedback: [])
+        let picks = rank(candidates, memory: memory)
         #expect(picks.map(\.candidate.id) == ["s3", "s1", "s2"])
         #expect(picks.map { $0.givenBefore == nil } == [true, false, false])
+        // The penalty falls from last night's to the window's edge.
+        #expect(memory.recencyPenalty(Self.now.addingTimeInterval(-86400)) > memory.recencyPenalty(Self.now.addingTimeInterval(-6 * 86400)))
+        #expect(memory.recencyPenalty(Self.now.addingTimeInterval(-7.5 * 86400)) == ListenerMemory.recentBase)
+        // A fresh song much further from the mood loses to a recent one that fits.
+        let far = [candidate("near"), candidate("far", emotion: 0.95)]
+        let back = rank(far, memory: ListenerMemory(now: Self.now, freshNights: 7, given: [song("near", daysAgo: 2)], feedback: []), size: 1)
+        #expect(back.map(\.candidate.id) == ["near"] && back[0].givenBefore != nil)
     }
 
     @Test func aRemovedSongNeverComesBackAndItsArtistCountsALittleLess() {
