@@ -35,6 +35,8 @@ public struct MoodHistoryReport: Sendable, Encodable {
         public var mood: Double
         public var label: MoodLabel
         public var source: String
+        /// For a run from the stored mood: how old the photo reading it aged from was (nil otherwise).
+        public var ageHours: Double?
         public var playlist: Playlist?
     }
 
@@ -46,9 +48,12 @@ public struct MoodHistoryReport: Sendable, Encodable {
     public init(user: String, entries: [MoodHistoryEntry], given: [GivenSong] = [], feedback: [FeedbackEvent] = []) {
         self.user = user
         let songs = Self.runSongs(given: given, feedback: feedback)
+        var lastPhoto: Date?
         points = entries.map { entry in
-            Point(at: entry.at.formatted(.iso8601), mood: (entry.mood * 1000).rounded() / 1000, label: MoodLabel(score: entry.mood),
-                  source: entry.source,
+            if entry.source == "photo" { lastPhoto = entry.at }
+            let age = entry.source == "history" ? lastPhoto.map { (entry.at.timeIntervalSince($0) / 360).rounded() / 10 } : nil
+            return Point(at: entry.at.formatted(.iso8601), mood: (entry.mood * 1000).rounded() / 1000, label: MoodLabel(score: entry.mood),
+                  source: entry.source, ageHours: age,
                   playlist: entry.playlist.map {
                       Playlist(id: $0.playlistID, name: $0.playlistName, url: $0.playlistURL, strategy: $0.strategy.rawValue,
                                trackCount: $0.trackCount, cover: $0.coverPath, songs: $0.id.flatMap { songs[$0] })
@@ -96,7 +101,9 @@ public struct MoodHistoryReport: Sendable, Encodable {
             var line = "\(point.at)  \(String(format: "%.2f", point.mood)) \(point.label.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0))"
             if let playlist = point.playlist {
                 line += "  \(playlist.strategy): \(playlist.trackCount) songs in \"\(playlist.name)\""
-                if point.source == "history" { line += " (stored mood)" }
+                if point.source == "history" {
+                    line += point.ageHours.map { " (stored mood: a reading \(AgeingMood.ageText(hours: $0)) old)" } ?? " (stored mood)"
+                }
                 if let songs = playlist.songs {
                     line += ": \(songs.new) new, \(songs.again) given before"
                     if !songs.removed.isEmpty { line += "; removed: " + songs.removed.map(Self.title).joined(separator: ", ") }

@@ -59,7 +59,6 @@ extension Store {
                 JOIN playlist_run r ON r.id = f.run_id
                 JOIN playlist_run_track t ON t.run_id = f.run_id AND t.track_id = f.track_id
                 WHERE f.user_id = ?
-                GROUP BY f.kind, f.track_id
                 ORDER BY f.noted_at, f.kind, r.id, t.position
                 """, arguments: [user]).compactMap { row -> FeedbackEvent? in
                 guard let kind = FeedbackEvent.Kind(rawValue: row["kind"]), let noted = Self.date(row["noted_at"]),

@@ -49,8 +49,10 @@ public struct AgeingMood: Sendable, Equatable {
     }
 
     /// "2 days" / "5 hours": the reading's age for the mood line and the notes.
-    public var ageText: String {
-        ageHours >= 36 ? "\(Int((ageHours / 24).rounded())) days" : "\(Int(ageHours.rounded())) hours"
+    public var ageText: String { Self.ageText(hours: ageHours) }
+
+    public static func ageText(hours: Double) -> String {
+        hours >= 36 ? "\(Int((hours / 24).rounded())) days" : "\(Int(hours.rounded())) hours"
     }
 
     /// What the usual mood is, in words.
