@@ -22,9 +22,11 @@ public struct MoodHistoryReport: Sendable, Encodable {
             public var name: String
             public var artists: String
         }
-        /// Songs moosic had never given before, and songs it gave again.
+        /// How many songs moosic had never given before, and how many it gave again (those listed in
+        /// `givenBefore`: few, as freshness keeps them so; every other song of the run was new).
         public var new: Int
         public var again: Int
+        public var givenBefore: [Song]
         /// Removed from moosic's playlist by the listener (remembered dislikes), and saved to their library.
         public var removed: [Song]
         public var saved: [Song]
@@ -67,14 +69,17 @@ public struct MoodHistoryReport: Sendable, Encodable {
         var seen = Set<String>()
         var result: [Int64: RunSongs] = [:]
         // givenSongs comes oldest run first, so `seen` holds the songs of the earlier runs.
+        func entry(_ song: GivenSong) -> RunSongs.Song {
+            RunSongs.Song(id: song.trackID, name: song.name, artists: song.artists.replacingOccurrences(of: ";", with: ", "))
+        }
         for run in Dictionary(grouping: given, by: \.runID).sorted(by: { ($0.value[0].givenAt, $0.key) < ($1.value[0].givenAt, $1.key) }) {
-            let new = run.value.filter { !seen.contains($0.trackID) }.count
-            result[run.key] = RunSongs(new: new, again: run.value.count - new, removed: [], saved: [])
+            let again = run.value.filter { seen.contains($0.trackID) }
+            result[run.key] = RunSongs(new: run.value.count - again.count, again: again.count, givenBefore: again.map(entry),
+                                       removed: [], saved: [])
             seen.formUnion(run.value.map(\.trackID))
         }
         for event in feedback {
-            let song = RunSongs.Song(id: event.song.trackID, name: event.song.name,
-                                     artists: event.song.artists.replacingOccurrences(of: ";", with: ", "))
+            let song = entry(event.song)
             switch event.kind {
             case .removed: result[event.song.runID]?.removed.append(song)
             case .saved: result[event.song.runID]?.saved.append(song)
@@ -106,6 +111,7 @@ public struct MoodHistoryReport: Sendable, Encodable {
                 }
                 if let songs = playlist.songs {
                     line += ": \(songs.new) new, \(songs.again) given before"
+                    if !songs.givenBefore.isEmpty { line += " (" + songs.givenBefore.map(Self.title).joined(separator: ", ") + ")" }
                     if !songs.removed.isEmpty { line += "; removed: " + songs.removed.map(Self.title).joined(separator: ", ") }
                     if !songs.saved.isEmpty { line += "; saved: " + songs.saved.map(Self.title).joined(separator: ", ") }
                 }

@@ -33,9 +33,9 @@ import TestSupport
 
     struct History: Decodable {
         struct Song: Decodable { var id: String }
-        struct Songs: Decodable { var new: Int; var again: Int; var removed: [Song]; var saved: [Song] }
+        struct Songs: Decodable { var new: Int; var again: Int; var given_before: [Song]; var removed: [Song]; var saved: [Song] }
         struct Playlist: Decodable { var track_count: Int; var songs: Songs? }
-        struct Point: Decodable { var at: String; var source: String; var playlist: Playlist? }
+        struct Point: Decodable { var at: String; var source: String; var age_hours: Double?; var playlist: Playlist? }
         var points: [Point]
     }
 
@@ -151,6 +151,10 @@ import TestSupport
         let songs = history.points.compactMap(\.playlist?.songs)
         #expect(songs.count == 7)
         #expect(songs.first?.new == 30)
+        // Each run's songs given before are the week's repeats, and the stored mood's age is on its point.
+        #expect(songs.dropFirst().map { Double($0.given_before.count) / 30 } == repeats)
+        #expect(songs.allSatisfy { $0.new + $0.again == 30 && $0.again == $0.given_before.count })
+        #expect(history.points.map(\.age_hours) == [nil] + (1...6).map { Double(24 * $0) })
         #expect(Set(songs[1].removed.map(\.id)) == Set(removed) && Set(songs[1].saved.map(\.id)) == Set(saved))
         let text = try cli.run(["history", "--user", Self.user])
         #expect(text.stdout.contains("removed: ") && text.stdout.contains("saved: "), "\(text.stdout)")
