@@ -153,7 +153,7 @@ public struct RecommendPipeline: Sendable {
         if let newest = ages.min(), let oldest = ages.max() {
             let when = newest == oldest ? "\(oldest) day\(oldest == 1 ? "" : "s") ago" : "\(newest) to \(oldest) days ago"
             notes.append("\(ages.count) of \(picks.count) songs were given again from the last \(request.options.freshNights) nights "
-                         + "(\(when)): too few other songs of your genres fit this mood; those given longest ago came first")
+                         + "(\(when)): too few other songs of your genres fit this mood; of songs that fit alike, those given longest ago come back first")
         }
 
         // 4. Write.
