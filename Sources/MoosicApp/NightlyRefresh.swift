@@ -9,7 +9,7 @@ import MoosicVision
 public enum NightlyRefresh {
     /// The variables moosic reads that the cron job must be given: cron runs with an almost empty environment.
     static let passedVariables = ["MOOSIC_CLIENT_ID", "MOOSIC_MODELS", "MOOSIC_DATA", "MOOSIC_SPOTIFY_API_URL",
-                                  "MOOSIC_SPOTIFY_ACCOUNTS_URL"]
+                                  "MOOSIC_SPOTIFY_ACCOUNTS_URL", ListenerMemory.freshNightsVariable]
 
     /// Runs the pipeline for `user` with the mood from `photo`, else the latest stored one, and writes
     /// the playlist. One refresh per user at a time: a second one throws `temporary` (75) at once.
@@ -21,7 +21,8 @@ public enum NightlyRefresh {
                                 busyMessage: "another refresh is running for \(user)")
         defer { withExtendedLifetime(lock) {} }
         let store = try Store(environment: environment)
-        let run = try store.startRefreshRun(user: user)
+        let now = try MoosicClock.now()
+        let run = try store.startRefreshRun(user: user, now: now)
         do {
             let pipeline = try StandardPipeline.make(store: store, environment: environment, user: user, offline: offline,
                                                      readsPhoto: photo != nil)
@@ -29,11 +30,12 @@ public enum NightlyRefresh {
                                                                  options: options, dryRun: false))
             try store.finishRefreshRun(run, mood: result.mood, moodSource: result.moodSource,
                                        trackCount: result.picks.count, outcome: "ok",
-                                       message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "))
+                                       message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "),
+                                       now: try MoosicClock.now())
             return result
         } catch {
             try? store.finishRefreshRun(run, mood: nil, moodSource: nil, trackCount: nil, outcome: "failed",
-                                        message: ErrorReport(error).message)
+                                        message: ErrorReport(error).message, now: (try? MoosicClock.now()) ?? Date())
             throw error
         }
     }

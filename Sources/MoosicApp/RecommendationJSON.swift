@@ -11,6 +11,17 @@ public struct RecommendationJSON: Encodable, Sendable {
         var source: String
         var facesFound: Int?
         var face: FaceBox?
+        /// How old the reading is (0 for a photo of this run; nil without any reading), and, for a
+        /// run without a photo, the reading itself and the usual mood it is pulled toward.
+        var ageHours: Double?
+        var reading: Double?
+        var usual: Double?
+    }
+    /// What the listener did with earlier playlists, noticed on this run.
+    struct Feedback: Encodable, Sendable {
+        struct Song: Encodable, Sendable { var id, name, artists, genre: String; var givenAt: String }
+        var removed: [Song]
+        var saved: [Song]
     }
     struct Genre: Encodable, Sendable {
         var genre: String
@@ -31,6 +42,8 @@ public struct RecommendationJSON: Encodable, Sendable {
         /// P(energetic) and the energy the position aimed at.
         var arousal, energyTarget: Double
         var reason: String
+        /// When moosic last gave it, for a song given again on one of the last fresh nights (else nil).
+        var givenBefore: String?
     }
     struct Playlist: Encodable, Sendable {
         var id: String?
@@ -66,12 +79,15 @@ public struct RecommendationJSON: Encodable, Sendable {
     var playlist: Playlist
     var quality: PlaylistQuality
     var sync: Sync
+    var feedback: Feedback
     var notes: [String]
 
     public init(_ r: Recommendation, strategy: RankingStrategy) {
         user = r.user
         mood = Mood(score: r.mood, label: MoodLabel(score: r.mood), band: MoodBand(score: r.mood), source: r.moodSource,
-                    facesFound: r.photoMood?.facesFound, face: r.photoMood?.face)
+                    facesFound: r.photoMood?.facesFound, face: r.photoMood?.face,
+                    ageHours: r.photoMood != nil ? 0 : r.agedMood.map { ($0.ageHours * 10).rounded() / 10 },
+                    reading: r.agedMood.map { round3($0.reading) }, usual: r.agedMood.map { round3($0.usual) })
         self.strategy = strategy.rawValue
         genres = r.rankedGenres.shares.map(Genre.init)
         genresAll = r.profile.shares.prefix(10).map(Genre.init)
@@ -89,11 +105,19 @@ public struct RecommendationJSON: Encodable, Sendable {
                 Track(id: p.candidate.id, uri: "spotify:track:\(p.candidate.id)", name: p.candidate.name,
                       artists: p.candidate.artists.replacingOccurrences(of: ";", with: ", "), genre: p.candidate.genre,
                       emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target),
-                      arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason)
+                      arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason,
+                      givenBefore: p.givenBefore?.formatted(.iso8601))
             })
         quality = r.quality
         sync = Sync(playlists: r.sync.playlists, libraryTracks: r.sync.libraryTracks, requests: r.sync.requests,
                     featureRequests: r.sync.featureRequests)
+        func songs(_ kind: FeedbackEvent.Kind) -> [Feedback.Song] {
+            r.feedback.filter { $0.kind == kind }.map {
+                Feedback.Song(id: $0.song.trackID, name: $0.song.name, artists: $0.song.artists.replacingOccurrences(of: ";", with: ", "),
+                              genre: $0.song.genre, givenAt: $0.song.givenAt.formatted(.iso8601))
+            }
+        }
+        feedback = Feedback(removed: songs(.removed), saved: songs(.saved))
         notes = r.notes
     }
 }

@@ -35,22 +35,25 @@ public enum StandardPipeline {
         // The model just loaded, not a second read of its file: scores missing or left by another
         // model are filled in here, so ranking only reads them.
         _ = try store.refreshEmotionScores(model: emotionModel)
+        // The machine's clock, or MOOSIC_NOW's (a test hook): every date the run stores comes from it.
+        let now = try MoosicClock.clock()
         if offline {
             let library: LibrarySyncing
             if let fixtures = try? environment.fixtureLibraryDirectory(user: user) {
-                library = LibrarySync(session: .offline(user: user, fixtures: fixtures), repository: store)
+                library = LibrarySync(session: .offline(user: user, fixtures: fixtures), repository: store, now: now)
             } else {
                 library = StoredLibrary(listeners: store)
             }
             return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader, librarySync: library,
-                                     profiler: profiler, publisher: LocalPlaylistWriter(repository: store),
-                                     cover: PlaylistCovers(home: environment.home, uploader: nil))
+                                     profiler: profiler, publisher: LocalPlaylistWriter(repository: store, now: now),
+                                     cover: PlaylistCovers(home: environment.home, uploader: nil), now: now)
         }
         let session = try SpotifySession.forUser(user, environment: environment)
         return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader,
-                                 librarySync: try withFeatures(LibrarySync(session: session, repository: store), store: store),
-                                 profiler: profiler, publisher: PlaylistWriter(session: session, repository: store),
-                                 cover: PlaylistCovers(home: environment.home, uploader: PlaylistCoverUploader(session: session)))
+                                 librarySync: try withFeatures(LibrarySync(session: session, repository: store, now: now), store: store),
+                                 profiler: profiler, publisher: PlaylistWriter(session: session, repository: store, now: now),
+                                 cover: PlaylistCovers(home: environment.home, uploader: PlaylistCoverUploader(session: session)),
+                                 now: now)
     }
 
     /// The library sync followed by the features service's backfill (unless MOOSIC_FEATURES_URL is

@@ -291,6 +291,35 @@ public final class Store: Sendable {
                 CREATE INDEX playlist_run_by_user_time ON playlist_run(user_id, made_at);
                 """)
         }
+        migrator.registerMigration("v4-nights") { db in
+            // What moosic remembers between nights (docs/nightly.md). Every song each playlist run
+            // wrote, with the genre it was picked under and whether it was new to the listener then
+            // (freshness, and the likes' genres); when the listener's actions on a run's playlist were
+            // read (`feedback_read_at`, so a removal is noticed once); and what they did: a song removed
+            // from moosic's playlist (a dislike, until `moosic dislikes clear`) or saved to their library.
+            try db.execute(sql: """
+                CREATE TABLE playlist_run_track (
+                    run_id INTEGER NOT NULL REFERENCES playlist_run(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    track_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    artists TEXT NOT NULL,
+                    genre TEXT NOT NULL,
+                    match_key TEXT NOT NULL,
+                    new_to_user INTEGER NOT NULL CHECK (new_to_user IN (0, 1)),
+                    PRIMARY KEY (run_id, position)
+                ) WITHOUT ROWID;
+                ALTER TABLE playlist_run ADD COLUMN feedback_read_at TEXT;
+                CREATE TABLE listener_feedback (
+                    user_id TEXT NOT NULL REFERENCES user_profile(id) ON DELETE CASCADE,
+                    track_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('removed', 'saved')),
+                    run_id INTEGER NOT NULL REFERENCES playlist_run(id) ON DELETE CASCADE,
+                    noted_at TEXT NOT NULL,
+                    PRIMARY KEY (user_id, track_id, kind)
+                ) WITHOUT ROWID;
+                """)
+        }
         migrator.registerMigration("v4-genre-probabilities") { db in
             // The genre forest's probabilities for library tracks it counts (features, no label, no
             // known artist), as little-endian Float32 in the forest's class order, under the forest's

@@ -14,7 +14,7 @@ struct Moosic: AsyncParsableCommand {
         commandName: "moosic",
         abstract: "Turn a face photo into a Spotify playlist that fits (or lifts) your mood.",
         subcommands: [RecommendCommand.self, RefreshCommand.self, CatalogCommand.self, MoodCommand.self, AuthCommand.self, LibraryCommand.self, PlaylistCommand.self,
-                      TrainCommand.self, EvalCommand.self, CronCommand.self, DoctorCommand.self, HistoryCommand.self, ServeCommand.self],
+                      TrainCommand.self, EvalCommand.self, CronCommand.self, DoctorCommand.self, HistoryCommand.self, DislikesCommand.self, ServeCommand.self],
         defaultSubcommand: RecommendCommand.self
     )
 

@@ -20,9 +20,11 @@ struct RankingArguments: ParsableArguments {
         guard (1...100).contains(size) else { throw ValidationError("--size must be between 1 and 100") }
     }
 
-    var options: RankingOptions {
-        RankingOptions(size: size, strategy: strategy, seed: seed ?? UInt64(Date().timeIntervalSince1970 / 86400),
-                       excludeLibrary: !includeLibrary)
+    /// The options, with today's seed (MOOSIC_NOW's day when that test hook is set) and the
+    /// freshness window of MOOSIC_FRESH_NIGHTS.
+    func options() throws -> RankingOptions {
+        RankingOptions(size: size, strategy: strategy, seed: try seed ?? UInt64(MoosicClock.now().timeIntervalSince1970 / 86400),
+                       excludeLibrary: !includeLibrary, freshNights: try ListenerMemory.freshNights())
     }
 }
 
@@ -47,7 +49,7 @@ struct RecommendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pipeline = try StandardPipeline.make(environment: .resolve(), user: user, offline: offline)
-        let result = try await pipeline.run(RecommendRequest(user: user, mood: .photo(photo), options: ranking.options,
+        let result = try await pipeline.run(RecommendRequest(user: user, mood: .photo(photo), options: try ranking.options(),
                                                              dryRun: dryRun))
         // Notes go to stderr, as refresh's do (and into --json's notes).
         for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
@@ -64,7 +66,11 @@ struct RefreshCommand: AsyncParsableCommand {
         commandName: "refresh",
         abstract: "Refresh the user's playlist without asking anything (for cron; see `moosic cron`).",
         discussion: """
-            Without --photo it uses the latest stored mood (older than 7 days: a neutral 0.5, with a note). \
+            Without --photo it uses the latest stored mood, pulled toward the listener's usual mood (the median \
+            of their photo moods; neutral 0.5 with fewer than 3) as it ages: half-life 48 h, none of it left \
+            after 7 days (docs/nightly.md). Songs given on the last MOOSIC_FRESH_NIGHTS nights (default 7) are \
+            not given again while the catalog allows; songs the listener removed from the playlist are never \
+            given again, songs they saved bring more of their artist and genre (see `moosic dislikes`). \
             Silent on success; one line per problem on stderr. A second refresh while one runs exits 75 at once.
             """
     )
@@ -76,7 +82,7 @@ struct RefreshCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let result = try await NightlyRefresh.run(user: user, photo: photo, options: ranking.options, offline: offline,
+        let result = try await NightlyRefresh.run(user: user, photo: photo, options: try ranking.options(), offline: offline,
                                                   environment: .resolve())
         for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
         if json { try Output.printJSON(RecommendationJSON(result, strategy: ranking.strategy)) }

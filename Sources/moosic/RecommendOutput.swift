@@ -12,6 +12,9 @@ enum RecommendationText {
     static func render(_ r: Recommendation, strategy: RankingStrategy) -> String {
         var lines: [String] = []
         var moodLine = "mood: \(String(format: "%.2f", r.mood)) (\(MoodLabel(score: r.mood).rawValue), from \(r.moodSource == "photo" ? "the photo" : "history"))"
+        if let aged = r.agedMood {
+            moodLine += ": a reading of \(String(format: "%.2f", aged.reading)) \(aged.ageText) old, pulled toward \(aged.usualText)"
+        }
         if let photo = r.photoMood, photo.facesFound > 1 { moodLine += ", \(photo.facesFound) faces: the largest was used" }
         lines.append(moodLine)
         let top = r.rankedGenres.shares.prefix(5).map { "\($0.genre) \(Int(($0.share * 100).rounded())) %" }

@@ -134,11 +134,16 @@ import TestSupport
         #expect(withPhoto.stdout.isEmpty && withPhoto.stderr.isEmpty)
         let fromHistory = try cli.run(["refresh", "--user", "moosicdemo", "--offline"])
         #expect(fromHistory.status == 0, "\(fromHistory.stderr)")
-        #expect(fromHistory.stdout.isEmpty && fromHistory.stderr.isEmpty)
+        // Seconds after the first, at the same mood: the songs that fit best were all given just now,
+        // so some come back, and a note on stderr says so (docs/nightly.md); nothing else is printed.
+        #expect(fromHistory.stdout.isEmpty)
+        #expect(fromHistory.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("moosic: note: ") && $0.contains("given again") },
+                "\(fromHistory.stderr)")
         let runs = try store().refreshRuns(user: "moosicdemo")
         #expect(runs.map(\.outcome) == ["ok", "ok"])
         #expect(runs.map(\.moodSource) == ["photo", "history"])
-        #expect(runs[0].mood == runs[1].mood)
+        // The stored reading, seconds old: aged by a hair.
+        #expect(abs((runs[0].mood ?? 0) - (runs[1].mood ?? 1)) < 1e-3)
         #expect(runs.allSatisfy { $0.trackCount == 30 })
         #expect(try playlistRows() == 1)
     }

@@ -191,6 +191,49 @@ public final class SpotifyEmulator: @unchecked Sendable {
         }
     }
 
+    // What a listener does in the Spotify app between two runs of moosic.
+
+    /// Removes these tracks from a playlist (every entry of each), as the app's "Remove from this
+    /// playlist" does: a new snapshot.
+    public func removeItems(from id: String, uris: [String]) {
+        locked {
+            guard let index = playlists.firstIndex(where: { $0.id == id && !$0.deleted }) else { return }
+            let gone = Set(uris)
+            playlists[index].entries.removeAll { (($0["item"] as? [String: Any])?["uri"] as? String).map(gone.contains) ?? false }
+            playlists[index].object["snapshot_id"] = Self.randomID(32)
+        }
+    }
+
+    /// Saves tracks the emulator knows to Liked Songs (newest first, as GET /me/tracks lists them).
+    public func saveTracks(_ uris: [String]) {
+        locked {
+            for uri in uris {
+                guard let track = tracks[String(uri.dropFirst("spotify:track:".count))] else { continue }
+                liked.insert(["added_at": ISO8601DateFormatter().string(from: Date()), "track": track], at: 0)
+            }
+        }
+    }
+
+    /// Adds tracks to one of the user's playlists (at its end), with a new snapshot.
+    public func addItems(to id: String, uris: [String]) {
+        locked {
+            guard let index = playlists.firstIndex(where: { $0.id == id && !$0.deleted }) else { return }
+            for uri in uris {
+                guard let track = tracks[String(uri.dropFirst("spotify:track:".count))] else { continue }
+                playlists[index].entries.append(entry(track))
+            }
+            playlists[index].object["snapshot_id"] = Self.randomID(32)
+        }
+    }
+
+    /// The user's own playlists from the fixture (not moosic's), by id and name.
+    public func ownPlaylists() -> [(id: String, name: String)] {
+        locked {
+            playlists.filter { !$0.deleted && $0.ownerID == userID && $0.object["moosic_emulator_created"] as? Bool != true }
+                .map { ($0.id, $0.object["name"] as! String) }
+        }
+    }
+
     /// The owner of a collaborative playlist removing the user from it: the playlist still shows as
     /// collaborative in GET /me/playlists, but its items answer 403.
     public func removeCollaborator(from id: String) { locked { _ = noLongerCollaborating.insert(id) } }

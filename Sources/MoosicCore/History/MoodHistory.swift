@@ -2,6 +2,8 @@ import Foundation
 
 /// One playlist write, as the history keeps it: the mood it was made for and what was made.
 public struct PlaylistRun: Sendable, Equatable, Codable {
+    /// The store's id of the run (nil until stored).
+    public var id: Int64?
     public var user: String
     public var madeAt: Date
     public var mood: Double
@@ -15,8 +17,9 @@ public struct PlaylistRun: Sendable, Equatable, Codable {
     /// The cover written to MOOSIC_HOME for this playlist, when one was made.
     public var coverPath: String?
 
-    public init(user: String, madeAt: Date, mood: Double, moodSource: String, strategy: RankingStrategy, trackCount: Int,
-                playlistID: String, playlistName: String, playlistURL: String?, coverPath: String?) {
+    public init(id: Int64? = nil, user: String, madeAt: Date, mood: Double, moodSource: String, strategy: RankingStrategy,
+                trackCount: Int, playlistID: String, playlistName: String, playlistURL: String?, coverPath: String?) {
+        self.id = id
         self.user = user
         self.madeAt = madeAt
         self.mood = mood

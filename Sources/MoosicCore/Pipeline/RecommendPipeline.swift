@@ -44,6 +44,10 @@ public struct Recommendation: Sendable {
     public var cover: CoverOutcome?
     /// Things the user should know that are not errors (an old mood, a thin library).
     public var notes: [String]
+    /// How the stored reading was aged (a run without a photo that had one).
+    public var agedMood: AgeingMood? = nil
+    /// What the listener did with earlier playlists, noticed on this run.
+    public var feedback: [FeedbackEvent] = []
 }
 
 /// The Moo-Sic pipeline: mood → stored → library synced → genre profile → ranking → playlist written.
@@ -59,9 +63,7 @@ public struct RecommendPipeline: Sendable {
     public var cover: PlaylistCovering?
     public var now: @Sendable () -> Date
 
-    /// A stored mood older than this is not trusted for a refresh without a photo.
-    public static let moodMaxAge: TimeInterval = 7 * 24 * 3600
-    public static let neutralMood = 0.5
+    public static let neutralMood = AgeingMood.neutral
     public static let playlistName = "moosic: your mood mix"
 
     public init(catalog: any CatalogRepository, listeners: any ListenerRepository, moodReader: MoodReading, librarySync: LibrarySyncing, profiler: GenreProfiling,
@@ -89,6 +91,7 @@ public struct RecommendPipeline: Sendable {
         let source: String
         var photoMood: PhotoMood?
         var storeMood = false
+        var agedMood: AgeingMood?
         switch request.mood {
         case .photo(let path):
             let reading = try moodReader.readMood(photo: path)
@@ -104,12 +107,12 @@ public struct RecommendPipeline: Sendable {
         case .history:
             source = "history"
             if let last = try listeners.latestPhotoMood(user: request.user) {
-                let age = time.timeIntervalSince(last.measuredAt)
-                if age > Self.moodMaxAge {
-                    mood = Self.neutralMood
-                    notes.append("the latest mood is \(Int(age / 86400)) days old; using a neutral 0.5 (run with --photo to update it)")
-                } else {
-                    mood = last.score
+                // The reading ages toward the listener's usual mood (AgeingMood, docs/nightly.md).
+                let aged = AgeingMood(latest: last, history: try listeners.photoMoods(user: request.user).map(\.score), now: time)
+                agedMood = aged
+                mood = aged.score
+                if aged.weight == 0 {
+                    notes.append("the latest mood is \(Int(aged.ageHours / 24)) days old; using \(aged.usualText) (run with --photo to update it)")
                 }
             } else {
                 mood = Self.neutralMood
@@ -135,11 +138,22 @@ public struct RecommendPipeline: Sendable {
         if candidates.isEmpty {
             throw MoosicError.configuration("the catalog has no songs with an emotion score in \(topGenres.joined(separator: ", ")); import a catalog with the song-emotion model available")
         }
+        // What the listener did with the last playlists (read by the sync above), then what moosic
+        // remembers: the songs it gave lately, the removed ones, the saved ones.
+        let libraryIndex = LibraryIndex(tracks: library)
+        let (feedback, memory) = try readListener(user: request.user, library: libraryIndex, at: time,
+                                                  freshNights: request.options.freshNights, record: !request.dryRun)
         let picks = Ranker.rank(mood: mood, profile: catalogProfile, candidates: candidates,
-                                library: LibraryIndex(tracks: library), energy: try catalog.listenerEnergy(of: library),
-                                options: request.options)
+                                library: libraryIndex, energy: try catalog.listenerEnergy(of: library),
+                                memory: memory, options: request.options)
         if picks.count < request.options.size {
             notes.append("only \(picks.count) of \(request.options.size) songs fit (the catalog is small for these genres)")
+        }
+        let ages = picks.compactMap(\.givenBefore).map { Int((time.timeIntervalSince($0) / 86400).rounded()) }
+        if let newest = ages.min(), let oldest = ages.max() {
+            let when = newest == oldest ? "\(oldest) day\(oldest == 1 ? "" : "s") ago" : "\(newest) to \(oldest) days ago"
+            notes.append("\(ages.count) of \(picks.count) songs were given again from the last \(request.options.freshNights) nights "
+                         + "(\(when)): too few other songs of your genres fit this mood; of songs that fit alike, those given longest ago come back first")
         }
 
         // 4. Write.
@@ -147,7 +161,8 @@ public struct RecommendPipeline: Sendable {
         var coverOutcome: CoverOutcome?
         if !request.dryRun {
             let day = time.formatted(.iso8601.year().month().day())
-            let description = "For a \(MoodLabel(score: mood).rawValue) mood (\(String(format: "%.2f", mood))), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
+            let age = agedMood.map { ", from a photo \($0.ageText) old" } ?? ""
+            let description = "For a \(MoodLabel(score: mood).rawValue) mood (\(String(format: "%.2f", mood))\(age)), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
             let uris = picks.map { "spotify:track:\($0.candidate.id)" }
             let published = try await publisher.write(user: request.user, name: Self.playlistName,
                                                       description: description, uris: uris, mood: mood)
@@ -163,11 +178,29 @@ public struct RecommendPipeline: Sendable {
             try listeners.recordPlaylistRun(PlaylistRun(
                 user: request.user, madeAt: time, mood: mood, moodSource: source, strategy: request.options.strategy,
                 trackCount: published.trackCount, playlistID: published.id, playlistName: published.name,
-                playlistURL: published.url, coverPath: coverOutcome?.path))
+                playlistURL: published.url, coverPath: coverOutcome?.path), picks: picks)
         }
         return Recommendation(user: request.user, mood: mood, moodSource: source, photoMood: photoMood, profile: profile, rankedGenres: catalogProfile,
                               picks: picks, playlist: playlist, playlistName: Self.playlistName,
                               quality: PlaylistQuality.measure(picks, profile: catalogProfile), sync: sync, cover: coverOutcome,
-                              notes: notes)
+                              notes: notes, agedMood: agedMood, feedback: feedback)
+    }
+
+    /// Notices what the listener did since the last run (removed songs from moosic's playlist, saved
+    /// songs it gave), stores it unless `record` is false, and returns it with the memory the ranker uses.
+    func readListener(user: String, library: LibraryIndex, at time: Date, freshNights: Int,
+                      record: Bool) throws -> (noticed: [FeedbackEvent], memory: ListenerMemory) {
+        let given = try listeners.givenSongs(user: user)
+        let known = try listeners.feedback(user: user)
+        let unread = try listeners.unreadPlaylistRun(user: user)
+        let playlistNow = try unread.flatMap {
+            try listeners.syncedPlaylistItems(user: user, playlistID: $0.playlistID, readSince: $0.madeAt)
+        }
+        let noticed = ListenerFeedback.detect(lastRun: unread?.songs ?? [], playlistNow: playlistNow, given: given,
+                                              library: library, known: known, at: time)
+        if record, !noticed.isEmpty || playlistNow != nil {
+            try listeners.recordFeedback(user: user, events: noticed, read: playlistNow != nil ? unread?.id : nil, at: time)
+        }
+        return (noticed, ListenerMemory(now: time, freshNights: freshNights, given: given, feedback: known + noticed))
     }
 }

@@ -27,8 +27,24 @@ public protocol ListenerRepository: Sendable {
     func libraryTracks(user: String) throws -> [LibraryTrack]
     /// Adds why each song is in the user's moosic playlist to what the playlist writer recorded.
     func annotateGeneratedPlaylist(user: String, picks: [RankedPick]) throws
-    /// Keeps a written playlist in the user's mood history.
-    func recordPlaylistRun(_ run: PlaylistRun) throws
+    /// Every mood read from a photo for the user, oldest first (the usual mood is their median).
+    func photoMoods(user: String) throws -> [(at: Date, score: Double)]
+    /// Keeps a written playlist in the user's mood history, with the songs it gave.
+    func recordPlaylistRun(_ run: PlaylistRun, picks: [RankedPick]) throws
+
+    // What moosic remembers between nights (docs/nightly.md).
+
+    /// Every song moosic gave the user, with the run and when.
+    func givenSongs(user: String) throws -> [GivenSong]
+    /// The user's latest playlist run if what the listener did with it has not been read yet.
+    func unreadPlaylistRun(user: String) throws -> (id: Int64, playlistID: String, madeAt: Date, songs: [GivenSong])?
+    /// The track ids of a playlist of the user as the last sync read it, if that sync came at or
+    /// after `date` (nil: not read since, or the playlist is gone from their account).
+    func syncedPlaylistItems(user: String, playlistID: String, readSince date: Date) throws -> Set<String>?
+    /// Every removal and save moosic has noticed and still remembers.
+    func feedback(user: String) throws -> [FeedbackEvent]
+    /// Stores what a run noticed, and marks the playlist run `read` as read, in one transaction.
+    func recordFeedback(user: String, events: [FeedbackEvent], read: Int64?, at date: Date) throws
 }
 
 /// A playlist of the user's library as the last sync stored it.

@@ -70,10 +70,14 @@ public struct RankingOptions: Sendable {
     public var energyWeight: Double
     /// `lift` moves the energy target at most this much from one song to the next.
     public var maxEnergyStep: Double
+    /// Songs moosic gave on this many last nights are not given again while the candidates allow
+    /// (MOOSIC_FRESH_NIGHTS; 0: no freshness rule).
+    public var freshNights: Int
 
     public init(size: Int = 30, strategy: RankingStrategy = .match, seed: UInt64 = 0, excludeLibrary: Bool = true,
                 maxGenres: Int = 5, maxTracksPerArtist: Int = 2, liftTarget: Double = 0.85, energyWeight: Double = 0.35,
-                maxEnergyStep: Double = 0.1) {
+                maxEnergyStep: Double = 0.1, freshNights: Int = ListenerMemory.defaultFreshNights) {
+        self.freshNights = freshNights
         self.energyWeight = energyWeight
         self.maxEnergyStep = maxEnergyStep
         self.size = size
@@ -98,6 +102,9 @@ public struct RankedPick: Sendable, Equatable {
     public var score: Double
     public var reason: String
     public var isNewToUser: Bool
+    /// When moosic last gave this song, if on one of the last fresh nights: the candidates ran out
+    /// of songs not given lately (ListenerMemory.isRecent), and this was the one given longest ago.
+    public var givenBefore: Date? = nil
 }
 
 /// The heuristic ranker of the Moo-Sic pipeline: pure and deterministic for a seed.
@@ -157,15 +164,20 @@ public enum Ranker {
     }
 
     public static func rank(mood: Double, profile: GenreProfile, candidates: [RankingCandidate], library: LibraryIndex,
-                            energy: ListenerEnergy = ListenerEnergy(samples: []), options: RankingOptions) -> [RankedPick] {
+                            energy: ListenerEnergy = ListenerEnergy(samples: []), memory: ListenerMemory = .none,
+                            options: RankingOptions) -> [RankedPick] {
         var pool = options.excludeLibrary ? candidates.filter { !library.contains($0) } : candidates
+        // A song the listener removed from moosic's playlist is never offered again.
+        if memory.hasDislikes { pool.removeAll { memory.isDisliked($0) } }
         // Deterministic order whatever order the catalog query returned.
         pool.sort { $0.id != $1.id ? $0.id < $1.id : $0.genre < $1.genre }
         // Artist names are split once here, not at every position.
         var byGenre: [String: [(candidate: RankingCandidate, artists: [String])]] = [:]
         for candidate in pool { byGenre[candidate.genre, default: []].append((candidate, artistNames(candidate.artists))) }
 
-        let quotas = quotas(profile: profile, available: Set(byGenre.keys), size: options.size, maxGenres: options.maxGenres)
+        // Liked genres get a little more of the playlist; the reasons still quote the listener's own profile.
+        let quotas = quotas(profile: memory.weighting(profile), available: Set(byGenre.keys), size: options.size,
+                            maxGenres: options.maxGenres)
         let sequence = genreSequence(quotas)
         let targets = targets(mood: mood, count: sequence.count, strategy: options.strategy, liftTarget: options.liftTarget)
         let topGenrePool = quotas.flatMap { byGenre[$0.genre] ?? [] }
@@ -196,16 +208,21 @@ public enum Ranker {
                     energyTarget = anchor
                 }
             }
-            // The genre's own candidates first; if they are used up, any of the top genres.
-            var best: (candidate: RankingCandidate, artists: [String], score: Double)?
+            // The genre's own candidates first; if they are used up, any of the top genres. A song
+            // moosic gave on the last fresh nights carries a penalty (ListenerMemory.recencyPenalty):
+            // it comes back only when no fresh song fits nearly as well, and then the one given
+            // longest ago first.
+            var best: (candidate: RankingCandidate, artists: [String], score: Double, given: Date?)?
             for entries in [byGenre[genre] ?? [], topGenrePool] {
                 for (candidate, artists) in entries {
                     if usedIDs.contains(candidate.id) || usedKeys.contains(candidate.matchKey) { continue }
                     if artists.contains(where: { perArtist[$0, default: 0] >= options.maxTracksPerArtist }) { continue }
+                    let given = memory.isRecent(candidate) ? memory.lastGiven(candidate) : nil
                     let score = pickScore(candidate, target: target, energyTarget: energyTarget,
                                           energyWeight: options.energyWeight, seed: options.seed)
+                        + memory.artistAdjustment(artists) - (given.map(memory.recencyPenalty) ?? 0)
                     if let current = best, !isBetter(candidate, score, than: current.candidate, current.score) { continue }
-                    best = (candidate, artists, score)
+                    best = (candidate, artists, score, given)
                 }
                 if best != nil { break }
             }
@@ -218,7 +235,7 @@ public enum Ranker {
                 reason: reason(for: chosen.candidate, target: target, energyTarget: energyTarget, mood: mood,
                                position: position, strategy: options.strategy,
                                share: profile.share(of: chosen.candidate.genre), anchor: energy.anchorSource(genre: chosen.candidate.genre)),
-                isNewToUser: !library.contains(chosen.candidate)))
+                isNewToUser: !library.contains(chosen.candidate), givenBefore: chosen.given))
         }
         return picks
     }

@@ -245,8 +245,16 @@ extension PageAssets {
       drawChart(history.points);
       $("history-text").textContent = history.points.length
         ? `${history.sparkline}  ${history.points.length} mood${history.points.length === 1 ? "" : "s"}, ${history.points.filter((p) => p.playlist).length} playlists`
+          + feedbackSummary(history.points)
         : "no moods yet";
       $("chart").dataset.points = history.points.length;
+    }
+
+    // What the listener did with moosic's playlists (removed songs are remembered dislikes).
+    function feedbackSummary(points) {
+      const songs = points.map((p) => p.playlist && p.playlist.songs).filter((s) => s);
+      const removed = songs.reduce((n, s) => n + s.removed.length, 0), saved = songs.reduce((n, s) => n + s.saved.length, 0);
+      return removed || saved ? `; you removed ${removed} song${removed === 1 ? "" : "s"} and saved ${saved}` : "";
     }
 
     function drawChart(points) {
@@ -276,7 +284,11 @@ extension PageAssets {
         const colour = p.mood >= 0.5 ? "#f0b429" : "#4f7cff";
         const dot = make("circle", { cx: x(i), cy: y(p.mood), r: p.playlist ? 6 : 4,
           fill: p.playlist ? colour : "none", stroke: colour, "stroke-width": 2, class: p.playlist ? "point made" : "point" });
-        const made = p.playlist ? `${p.playlist.strategy}, ${p.playlist.track_count} songs` : "no playlist";
+        const songs = p.playlist && p.playlist.songs;
+        const kept = songs ? `: ${songs.new} new, ${songs.again} given before`
+          + (songs.removed.length ? `; removed: ${songs.removed.map((s) => s.name).join(", ")}` : "")
+          + (songs.saved.length ? `; saved: ${songs.saved.map((s) => s.name).join(", ")}` : "") : "";
+        const made = p.playlist ? `${p.playlist.strategy}, ${p.playlist.track_count} songs${kept}` : "no playlist";
         const title = document.createElementNS(ns, "title");
         title.textContent = `${new Date(p.at).toLocaleString()}: ${p.mood.toFixed(2)} (${p.label}) — ${made}`;
         dot.appendChild(title);

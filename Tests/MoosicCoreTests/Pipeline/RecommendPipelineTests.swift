@@ -126,9 +126,32 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
         try store.recordMood(user: "u", score: 0.2, source: "photo", at: now.addingTimeInterval(-3600))
         let result = try await pipeline(now: now).run(
             RecommendRequest(user: "u", mood: .history, options: RankingOptions(size: 10), dryRun: false))
-        #expect(result.mood == 0.2)
+        // An hour old: pulled a little toward neutral (one reading: no usual mood of the listener's yet).
+        // (The store keeps whole seconds.)
+        #expect(abs(result.mood - (0.5 - 0.3 * pow(0.5, 1.0 / 48))) < 1e-6)
+        #expect(abs((result.agedMood?.ageHours ?? 0) - 1) < 0.001)
         #expect(result.moodSource == "history")
         #expect(result.notes.isEmpty)
+    }
+
+    @Test func aSecondNightAvoidsTheFirstNightsSongsAndNeverGivesBackARemovedOne() async throws {
+        let first = Date(timeIntervalSince1970: 1_800_000_000)
+        let night1 = try await pipeline(mood: 0.6, now: first).run(
+            RecommendRequest(user: "u", mood: .photo("me.jpg"), options: RankingOptions(size: 10), dryRun: false))
+        let night2 = try await pipeline(now: first.addingTimeInterval(86400)).run(
+            RecommendRequest(user: "u", mood: .history, options: RankingOptions(size: 10), dryRun: false))
+        #expect(Set(night1.picks.map(\.candidate.id)).isDisjoint(with: night2.picks.map(\.candidate.id)))
+        #expect(night2.picks.count == 10)
+        // Every song, each run: the store remembers them with the run.
+        let given = try store.givenSongs(user: "u")
+        #expect(given.map(\.trackID) == (night1.picks + night2.picks).map(\.candidate.id))
+        // A removal recorded against night 2: never offered again, even with freshness off.
+        let gone = try #require(given.last)
+        try store.recordFeedback(user: "u", events: [FeedbackEvent(kind: .removed, song: gone, notedAt: first)], read: nil,
+                                 at: first)
+        let night3 = try await pipeline(now: first.addingTimeInterval(2 * 86400)).run(
+            RecommendRequest(user: "u", mood: .history, options: RankingOptions(size: 10, freshNights: 0), dryRun: true))
+        #expect(!night3.picks.map(\.candidate.id).contains(gone.trackID))
     }
 
     @Test func historyOlderThanAWeekFallsBackToNeutralWithANote() async throws {
