@@ -4,7 +4,7 @@ import MoosicApp
 
 /// Where errors leave the program: ArgumentParser's own (below), then everyone else's by `ErrorReport`
 /// (MoosicApp, which documents the table), as one line `moosic: error: …` on stderr
-/// (see ../shared/moosic-cli.md): 0 ok · 1 internal · 64 usage · 65 bad input data · 66 input file
+/// (see docs/cli.md): 0 ok · 1 internal · 64 usage · 65 bad input data · 66 input file
 /// missing · 75 temporary failure · 77 not authorised · 78 configuration.
 ///
 /// ArgumentParser's: `--help`, `--version` and the like exit 0, printed by ArgumentParser; an
