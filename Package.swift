@@ -8,7 +8,7 @@ import PackageDescription
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_objdetect", "opencv_dnn"]
 let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 
-// The layers, each a target so that the compiler keeps them apart (README.md, "Layout"):
+// The layers, each a target so that the compiler keeps them apart (docs/design.md, "Layout"):
 //   MoosicML      pure machine learning: no moosic types, no I/O but a model's bytes
 //   MoosicCore    the domain: catalog rows, emotion and genre models, ranking, the pipeline and the
 //                 narrow repository and stage protocols it runs on, where state and data are
