@@ -7,7 +7,8 @@ against the response schema the spec gives for its operation and status.
 
     python3 Scripts/check-spotify-emulator.py [--spec $MOOSIC_DEV_DATA/../spotify/openapi.yml] [--records FILE]
 
-Needs PyYAML and openapi-schema-validator (pip). Exit 1 when an answer does not fit the spec.
+Needs PyYAML and openapi-schema-validator, pinned in Scripts/requirements-check-spotify-emulator.txt: install
+them into a virtualenv (that file says how), not into a system interpreter. Exit 1 when an answer does not fit the spec.
 """
 import argparse
 import collections

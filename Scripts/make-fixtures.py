@@ -2,7 +2,7 @@
 """Builds Fixtures/ from the development data ($MOOSIC_DEV_DATA, default ../shared/data; docs/data-sources.md): a small catalog, a demo Spotify user and a few photos.
 
 Deterministic (fixed seed): running it again gives the same files. Needs Pillow for the photos
-(`pip install pillow`); the committed Fixtures are its output, so neither the demo nor the tests run it.
+(Debian: `apt-get install python3-pil`, then run it with /usr/bin/python3); the committed Fixtures are its output, so neither the demo nor the tests run it.
 
     python3 Scripts/make-fixtures.py [--data DIR]   # DIR default: $MOOSIC_DEV_DATA, else ../shared/data
 """
