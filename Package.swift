@@ -65,8 +65,10 @@ let package = Package(
         .target(name: "MoosicFeatures", dependencies: ["MoosicCore"]),
         // Debian's liblzma, to read the shipped catalog (Models/spotify-tracks.csv.xz).
         .systemLibrary(name: "CLzma", path: "Sources/CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // Debian's zlib, to read gzip-compressed catalogs (`catalog import tracks.csv.gz`).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision",
-                                                  "MoosicFeatures", "CLzma"]),
+                                                  "MoosicFeatures", "CLzma", "CZlib"]),
         // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
         .target(
             name: "MoosicServer",
