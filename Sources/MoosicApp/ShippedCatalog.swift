@@ -23,6 +23,12 @@ public enum ShippedCatalog {
         }
     }
 
+    /// Whether `url` is the shipped catalog of this installation (the same file, links resolved).
+    public static func isShipped(_ url: URL, environment: MoosicEnvironment) -> Bool {
+        guard let shipped = try? environment.modelURL(fileName) else { return false }
+        return url.resolvingSymlinksInPath().standardizedFileURL.path == shipped.resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
     /// Decompresses the whole file (for checks; imports stream it instead).
     public static func decompress(_ url: URL) throws -> [UInt8] {
         let source = try source(url)

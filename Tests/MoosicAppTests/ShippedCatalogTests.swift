@@ -81,4 +81,17 @@ import TestSupport
         try Data(contentsOf: xz).prefix(200).write(to: truncatedXZ)
         #expect(throws: MoosicError.self) { try readAll(CompressedFile.open(truncatedXZ), by: 1 << 20) }
     }
+
+    /// `catalog import` of the shipped file imports it as the first run does (its invalid row left out);
+    /// any other file, even a copy, keeps the rule: invalid rows refuse it unless --skip-invalid.
+    @Test func theShippedCatalogIsKnownByItsPath() throws {
+        let models = repositoryRoot.appendingPathComponent("Models", isDirectory: true)
+        let environment = MoosicEnvironment(home: FileManager.default.temporaryDirectory, modelsDirectory: models)
+        #expect(ShippedCatalog.isShipped(models.appendingPathComponent(ShippedCatalog.fileName), environment: environment))
+        #expect(ShippedCatalog.isShipped(repositoryRoot.appendingPathComponent("Models/../Models/spotify-tracks.csv.xz"), environment: environment))
+        let directory = try TemporaryDirectory()
+        let copy = directory.url.appendingPathComponent(ShippedCatalog.fileName)
+        try FileManager.default.copyItem(at: models.appendingPathComponent(ShippedCatalog.fileName), to: copy)
+        #expect(!ShippedCatalog.isShipped(copy, environment: environment))
+    }
 }
