@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Hummingbird's own NIO, named for the listening channel's port (`serve --port 0`).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The settings file (~/.config/moosic/config.toml): TOML read and written by toml++ (C++).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "MoosicML"),
@@ -68,7 +70,8 @@ let package = Package(
         // Debian's zlib, to read gzip-compressed catalogs (`catalog import tracks.csv.gz`).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision",
-                                                  "MoosicFeatures", "CLzma", "CZlib"]),
+                                                  "MoosicFeatures", "CLzma", "CZlib",
+                                                  .product(name: "TOMLKit", package: "TOMLKit")]),
         // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
         .target(
             name: "MoosicServer",

@@ -108,6 +108,7 @@ import Testing
     @Test func everySubcommandAndOptionOfTheHelpIsInTheContract() throws {
         let all = try commands()
         #expect(all.count > 20, "the help lists the commands: \(all.map(\.path))")
+        #expect(all.contains { $0.path == ["config", "set"] })
         var missing: [String] = []
         for (path, help) in all where !path.isEmpty {
             let command = "moosic " + path.joined(separator: " ")
