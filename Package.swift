@@ -8,7 +8,7 @@ import PackageDescription
 let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_objdetect", "opencv_dnn"]
 let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 
-// The layers, each a target so that the compiler keeps them apart (README.md, "Layout"):
+// The layers, each a target so that the compiler keeps them apart (docs/design.md, "Layout"):
 //   MoosicML      pure machine learning: no moosic types, no I/O but a model's bytes
 //   MoosicCore    the domain: catalog rows, emotion and genre models, ranking, the pipeline and the
 //                 narrow repository and stage protocols it runs on, where state and data are
@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Hummingbird's own NIO, named for the listening channel's port (`serve --port 0`).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The settings file (~/.config/moosic/config.toml): TOML read and written by toml++ (C++).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "MoosicML"),
@@ -65,8 +67,11 @@ let package = Package(
         .target(name: "MoosicFeatures", dependencies: ["MoosicCore"]),
         // Debian's liblzma, to read the shipped catalog (Models/spotify-tracks.csv.xz).
         .systemLibrary(name: "CLzma", path: "Sources/CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // Debian's zlib, to read gzip-compressed catalogs (`catalog import tracks.csv.gz`).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision",
-                                                  "MoosicFeatures", "CLzma"]),
+                                                  "MoosicFeatures", "CLzma", "CZlib",
+                                                  .product(name: "TOMLKit", package: "TOMLKit")]),
         // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
         .target(
             name: "MoosicServer",

@@ -5,9 +5,10 @@ Runs the Spotify tests with SPOTIFY_EMULATOR_RECORD set (the emulator then appen
 JSON-lines file), or reads such a file given with --records, and validates each Web API answer's body
 against the response schema the spec gives for its operation and status.
 
-    python3 Scripts/check-spotify-emulator.py [--spec ../shared/spotify/openapi.yml] [--records FILE]
+    python3 Scripts/check-spotify-emulator.py [--spec $MOOSIC_DEV_DATA/../spotify/openapi.yml] [--records FILE]
 
-Needs PyYAML and openapi-schema-validator (pip). Exit 1 when an answer does not fit the spec.
+Needs PyYAML and openapi-schema-validator, pinned in Scripts/requirements-check-spotify-emulator.txt: install
+them into a virtualenv (that file says how), not into a system interpreter. Exit 1 when an answer does not fit the spec.
 """
 import argparse
 import collections
@@ -75,7 +76,7 @@ def describe(error):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", default=os.path.join(ROOT, "..", "shared", "spotify", "openapi.yml"))
+    parser.add_argument("--spec", default=os.path.join(os.environ.get("MOOSIC_DEV_DATA", os.path.join(ROOT, "..", "shared", "data")), "..", "spotify", "openapi.yml"))
     parser.add_argument("--records")
     args = parser.parse_args()
 

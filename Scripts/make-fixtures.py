@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Builds Fixtures/ from ../shared/data: a small catalog, a demo Spotify user and a few photos.
+"""Builds Fixtures/ from the development data ($MOOSIC_DEV_DATA, default ../shared/data; docs/data-sources.md): a small catalog, a demo Spotify user and a few photos.
 
 Deterministic (fixed seed): running it again gives the same files. Needs Pillow for the photos
-(`pip install pillow`); the committed Fixtures are its output, so neither the demo nor the tests run it.
+(Debian: `apt-get install python3-pil`, then run it with /usr/bin/python3); the committed Fixtures are its output, so neither the demo nor the tests run it.
 
-    python3 Scripts/make-fixtures.py [--shared ../shared]
+    python3 Scripts/make-fixtures.py [--data DIR]   # DIR default: $MOOSIC_DEV_DATA, else ../shared/data
 """
 import argparse
 import csv
 import json
+import os
 import random
 import string
 from pathlib import Path
@@ -115,7 +116,7 @@ def write_json(path, value):
 
 
 def make_catalog(shared):
-    rows = list(csv.DictReader(open(shared / "data/spotify/tracks.csv", newline="")))
+    rows = list(csv.DictReader(open(shared / "spotify/tracks.csv", newline="")))
     header = list(rows[0].keys())
     chosen = [r for r in rows if r["track_genre"] in CATALOG_GENRES]
     with open(FIXTURES / "catalog.csv", "w", newline="") as f:
@@ -209,7 +210,7 @@ def make_user(catalog_rows, other_rows):
     write_json(out / "me.json", me)
 
 
-PHOTOS = {  # fixture name: file in ../shared/data/photos (labels.csv says happy/sad/neutral)
+PHOTOS = {  # fixture name: file in $MOOSIC_DEV_DATA/photos (labels.csv says happy/sad/neutral)
     "happy-1.jpg": "muxspace/Ai_Sugiyama_0005.jpg",
     "happy-2.jpg": None,
     "sad-1.jpg": "muxspace/Alexander_Losyukov_0003.jpg",
@@ -221,7 +222,7 @@ PHOTOS = {  # fixture name: file in ../shared/data/photos (labels.csv says happy
 def make_photos(shared):
     from PIL import Image, ImageDraw
 
-    labels = list(csv.DictReader(open(shared / "data/photos/labels.csv")))
+    labels = list(csv.DictReader(open(shared / "photos/labels.csv")))
     by_label = {}
     for row in labels:
         by_label.setdefault(row["label"], []).append(row["file"])
@@ -234,11 +235,11 @@ def make_photos(shared):
     out = FIXTURES / "photos"
     out.mkdir(parents=True, exist_ok=True)
     for name, file in chosen.items():
-        Image.open(shared / "data/photos" / file).convert("RGB").save(out / name, quality=92)
+        Image.open(shared / "photos" / file).convert("RGB").save(out / name, quality=92)
     # Two faces: two photos side by side, the left one larger (the largest face is the one used).
     # The photos are tight crops, so each gets a wide plain margin, as a face in a wider picture has.
-    left = Image.open(shared / "data/photos" / chosen["happy-1.jpg"]).convert("RGB").resize((260, 260))
-    right = Image.open(shared / "data/photos" / chosen["sad-1.jpg"]).convert("RGB").resize((190, 190))
+    left = Image.open(shared / "photos" / chosen["happy-1.jpg"]).convert("RGB").resize((260, 260))
+    right = Image.open(shared / "photos" / chosen["sad-1.jpg"]).convert("RGB").resize((190, 190))
     canvas = Image.new("RGB", (720, 420), (200, 200, 195))
     canvas.paste(left, (80, 80))
     canvas.paste(right, (450, 115))
@@ -288,9 +289,9 @@ def make_format_photos():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", default=str(REPO.parent / "shared"))
+    parser.add_argument("--data", default=os.environ.get("MOOSIC_DEV_DATA", str(REPO.parent / "shared" / "data")))
     args = parser.parse_args()
-    shared = Path(args.shared)
+    shared = Path(args.data)
     catalog_rows, other_rows = make_catalog(shared)
     make_user(catalog_rows, other_rows)
     chosen = make_photos(shared)

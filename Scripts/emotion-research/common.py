@@ -15,7 +15,7 @@ warnings.filterwarnings("ignore", category=ConvergenceWarning)
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import os
-_SHARED = os.environ.get("MOOSIC_SHARED_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/data"))
+_SHARED = os.environ.get("MOOSIC_DEV_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/data"))
 MOODS = os.path.join(_SHARED, "moods/moods_dev.csv")
 TRACKS = os.path.join(_SHARED, "spotify/tracks.csv")
 SEEDS = (1, 2, 3)

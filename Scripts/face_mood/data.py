@@ -16,7 +16,7 @@ H, S_, N_ = FERPLUS.index("happiness"), FERPLUS.index("sadness"), FERPLUS.index(
 
 
 def data_root():
-    return os.environ.get("MOOSIC_SHARED_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
+    return os.environ.get("MOOSIC_DEV_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
 
 
 def read_manifest(root):

@@ -6,7 +6,7 @@ Reads --work/checkpoint.pt, writes --onnx and --work/export.json.
 The score is P(happy) + 1/2 P(neutral), P the softmax over the network's happy / neutral / sad logits z.
 Calibration: z / T + [b_happy, b_neutral, 0] (3 parameters: one temperature, two biases)
 minimising the cross-entropy of the score against 1 (happy photo), 0 (sad) and 1/2 (neutral), the neutral
-photos weighing twice as much as each of the other two classes, over the ../shared/data/photos crops (cut as the C++
+photos weighing twice as much as each of the other two classes, over the $MOOSIC_DEV_DATA/photos crops (cut as the C++
 side cuts them, photos.py). Its figures are by stratified k-fold cross-validation (each photo scored by
 the parameters fitted on the other folds); the shipped parameters are fitted on all photos.
 """

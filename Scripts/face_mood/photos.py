@@ -1,4 +1,4 @@
-"""The whole photos of ../shared/data/photos, cut into 48x48 face crops exactly as Sources/CVision/mood.cpp
+"""The whole photos of $MOOSIC_DEV_DATA/photos, cut into 48x48 face crops exactly as Sources/CVision/mood.cpp
 does (Haar alt2 detection with Models/face_mood.json's settings, largest face, square crop of
 crop_scale x the box side with edge pixels repeated, grey, 48x48 INTER_AREA).
 

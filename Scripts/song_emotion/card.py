@@ -140,9 +140,9 @@ axes (classical, ambient, sleep): the data's own finding, its Calm songs have th
 ## Commands
 ```sh
 Scripts/train-song-emotion                                            # all of the above: trains, measures, writes this card
-moosic train emotion --moods ../shared/data/moods/moods_dev.csv       # the model alone (--out F; --data tracks.csv adds the genre proxy)
+moosic train emotion --moods $MOOSIC_DEV_DATA/moods/moods_dev.csv       # the model alone (--out F; --data tracks.csv adds the genre proxy)
 moosic eval emotion --moods F [--cv 5 --seeds 1,2,3]                  # agreement with listeners (of the model in use, or of the recipe)
-moosic eval emotion --data ../shared/data/spotify/tracks.csv --by-genre
+moosic eval emotion --data $MOOSIC_DEV_DATA/spotify/tracks.csv --by-genre
 ```
 """
 open(a.out, "w").write(text)

@@ -59,6 +59,8 @@ public struct Doctor: Sendable {
     public var probe: @Sendable (URL) async -> String?
     /// The user's crontab (`crontab -l`); see `Crontab`.
     public var crontab: @Sendable () -> Crontab.Listing
+    /// The settings file's values: a client id there reaches the nightly refresh, which reads the file.
+    public var settingsFileValues: [String: String] = [:]
 
     public init(environment: MoosicEnvironment = .resolve(),
                 variables: [String: String] = ProcessInfo.processInfo.environment,
@@ -108,7 +110,7 @@ public struct Doctor: Sendable {
         if let id = clientIDValue { return DoctorCheck("client id", .ok, "MOOSIC_CLIENT_ID is set (\(id))") }
         return DoctorCheck("client id", offline ? .warn : .fail,
                            "MOOSIC_CLIENT_ID is not set: logins and online runs exit 78" + (offline ? " (--offline runs need none)" : ""),
-                           fix: "create an app at https://developer.spotify.com/dashboard (redirect URI http://127.0.0.1:8888/callback) and export MOOSIC_CLIENT_ID=<its client id>")
+                           fix: "create an app at https://developer.spotify.com/dashboard (redirect URI http://127.0.0.1:8888/callback), then moosic config set client_id <its client id>")
     }
 
     func loginChecks() -> [DoctorCheck] {
@@ -312,9 +314,10 @@ public struct Doctor: Sendable {
                   FileManager.default.isExecutableFile(atPath: line.binary) else {
                 return DoctorCheck(name, .fail, "the crontab runs \(line.binary), which is not an executable file: the nightly refresh fails", fix: again)
             }
-            if !(line.offline || line.variables["MOOSIC_CLIENT_ID"].map({ !$0.isEmpty }) == true) {
-                return DoctorCheck(name, .fail, "the crontab line sets no MOOSIC_CLIENT_ID (cron passes no environment): the nightly refresh exits 78",
-                                   fix: "export MOOSIC_CLIENT_ID=…, then " + again)
+            if !(line.offline || line.variables["MOOSIC_CLIENT_ID"].map({ !$0.isEmpty }) == true
+                 || settingsFileValues["MOOSIC_CLIENT_ID"].map({ !$0.isEmpty }) == true) {
+                return DoctorCheck(name, .fail, "the crontab line sets no MOOSIC_CLIENT_ID (cron passes no environment) and the settings file has none: the nightly refresh exits 78",
+                                   fix: "moosic config set client_id …")
             }
             if let home = line.variables["MOOSIC_HOME"], URL(fileURLWithPath: home).standardizedFileURL.path != environment.home.standardizedFileURL.path {
                 return DoctorCheck(name, .warn, "\(line.schedule) \(line.binary), with another MOOSIC_HOME (\(home)) than this one (\(environment.home.path))",
@@ -468,5 +471,24 @@ public enum Crontab {
         }
         if inWord { words.append(word) }
         return words
+    }
+}
+
+extension Doctor {
+    /// The settings in force and where each came from (environment, settings file, default): always `ok`,
+    /// the first line of `moosic doctor`.
+    public static func settingsCheck(_ installation: Installation) -> DoctorCheck {
+        func names(_ source: Installation.Source) -> [String] {
+            Installation.settings.filter { installation.source(of: $0.name) == source }.map { setting in
+                setting.name + (installation.variables[setting.name]?.isEmpty == true ? " (empty)" : "")
+            }
+        }
+        let exists = FileManager.default.fileExists(atPath: installation.settingsFile.path)
+        var parts = ["settings file \(installation.settingsFile.path)\(exists ? "" : " (none)")"]
+        let environment = names(.environment), file = names(.file), defaults = names(.defaultValue)
+        if !environment.isEmpty { parts.append("from the environment: " + environment.joined(separator: ", ")) }
+        if !file.isEmpty { parts.append("from the settings file: " + file.joined(separator: ", ")) }
+        if !defaults.isEmpty { parts.append("default: " + defaults.joined(separator: ", ")) }
+        return DoctorCheck("settings", .ok, parts.joined(separator: "; "))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import MoosicCore
 
-/// The JSON of `recommend` and `refresh` (../shared/moosic-cli.md), plus added keys
+/// The JSON of `recommend` and `refresh` (docs/cli.md), plus added keys
 /// (`strategy`, `quality`, `notes`, `sync`, `genre_evidence`). Keys are snake_case by `Output.printJSON`.
 public struct RecommendationJSON: Encodable, Sendable {
     struct Mood: Encodable, Sendable {

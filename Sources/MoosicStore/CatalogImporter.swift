@@ -35,12 +35,21 @@ public enum CatalogImporter {
     public static func importFile(at url: URL, into store: Store, skipInvalid: Bool,
                                   emotionModel: SongEmotionModel? = nil,
                                   progress: ((Double) -> Void)? = nil) throws -> CatalogImportReport {
+        try importRecords(from: FileByteSource(url: url), name: url.lastPathComponent, into: store, skipInvalid: skipInvalid,
+                          emotionModel: emotionModel, progress: progress)
+    }
+
+    /// `importFile` over any source of CSV bytes: a plain file, or a decompressor streaming one
+    /// (MoosicApp's `CompressedFile`: `.xz`, `.gz`); `name` is the file's, for messages.
+    public static func importRecords(from source: any ByteSource, name: String, into store: Store, skipInvalid: Bool,
+                                     emotionModel: SongEmotionModel? = nil,
+                                     progress: ((Double) -> Void)? = nil) throws -> CatalogImportReport {
         try store.write { db in
             var writer = try RowWriter(db, emotionModel: emotionModel)
             defer { writer.close() }
-            let summary = try CatalogCSV.scan(url: url, progress: progress) { row in try writer.add(row) }
+            let summary = try CatalogCSV.scan(source: source, name: name, progress: progress) { row in try writer.add(row) }
             if summary.invalidRows > 0, !skipInvalid {
-                throw MoosicError.invalidData(refusal(name: url.lastPathComponent, invalidRows: summary.invalidRows,
+                throw MoosicError.invalidData(refusal(name: name, invalidRows: summary.invalidRows,
                                                       problems: summary.problems))
             }
             var report = try writer.finish()

@@ -25,6 +25,6 @@ struct CronCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(NightlyRefresh.cronLine(user: user, at: at.flatMap(CronLine.parseTime), environment: .resolve()))
+        print(try Installation.current().cronLine(user: user, at: at.flatMap(CronLine.parseTime)))
     }
 }

@@ -20,15 +20,28 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(help: "Print the checks as JSON.") var json = false
 
     struct DoctorJSON: Encodable {
+        struct Setting: Encodable {
+            var name: String
+            var value: String?
+            var source: Installation.Source
+        }
         var ok: Bool
         var checks: [DoctorCheck]
+        var settingsFile: String
+        var settings: [Setting]
     }
 
     func run() async throws {
-        let checks = await Doctor(user: user, offline: offline).run()
+        let installation = try Installation.current()
+        var doctor = Doctor(user: user, offline: offline)
+        doctor.settingsFileValues = installation.fileValues
+        let checks = [Doctor.settingsCheck(installation)] + (await doctor.run())
         let code = Doctor.exitCode(checks)
         if json {
-            try Output.printJSON(DoctorJSON(ok: code == 0, checks: checks))
+            let settings = Installation.settings.map {
+                DoctorJSON.Setting(name: $0.name, value: installation.value(of: $0.name), source: installation.source(of: $0.name))
+            }
+            try Output.printJSON(DoctorJSON(ok: code == 0, checks: checks, settingsFile: installation.settingsFile.path, settings: settings))
         } else {
             let width = checks.map(\.name.count).max() ?? 0
             for check in checks {

@@ -143,7 +143,7 @@ struct TrainEmotionCommand: ParsableCommand {
 
     func run() throws {
         guard let moods else {
-            throw MoosicError.usage("train emotion needs --moods <csv>: songs listeners filed under Happy, Sad, Calm or Energetic (../shared/data/moods/moods_dev.csv); the genre proxy of --data alone disagrees with listeners (Models/song_emotion.md)")
+            throw MoosicError.usage("train emotion needs --moods <csv>: songs listeners filed under Happy, Sad, Calm or Energetic (the development data's moods/moods_dev.csv, docs/data-sources.md); the genre proxy of --data alone disagrees with listeners (Models/song_emotion.md)")
         }
         let recipe = try training.recipe()
         let features = training.features.features

@@ -14,13 +14,20 @@ struct Moosic: AsyncParsableCommand {
         commandName: "moosic",
         abstract: "Turn a face photo into a Spotify playlist that fits (or lifts) your mood.",
         subcommands: [RecommendCommand.self, RefreshCommand.self, CatalogCommand.self, MoodCommand.self, AuthCommand.self, LibraryCommand.self, PlaylistCommand.self,
-                      TrainCommand.self, EvalCommand.self, CronCommand.self, DoctorCommand.self, HistoryCommand.self, DislikesCommand.self, ServeCommand.self],
+                      TrainCommand.self, EvalCommand.self, CronCommand.self, DoctorCommand.self, HistoryCommand.self, DislikesCommand.self, ServeCommand.self,
+                      ConfigCommand.self],
         defaultSubcommand: RecommendCommand.self
     )
 
     static func main() async {
         do {
             var command = try parseAsRoot()
+            // The settings file under the environment, for every command but `config` (which reads and
+            // writes the file itself, and must work to repair a broken one).
+            if !(command is ConfigCommand.List || command is ConfigCommand.Get || command is ConfigCommand.SetValue
+                 || command is ConfigCommand.Unset) {
+                try Installation.activate()
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

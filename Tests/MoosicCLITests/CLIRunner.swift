@@ -40,6 +40,9 @@ struct CLIRunner {
     /// The folder `home` is in: removed with the last copy of the runner.
     private let scratch: TemporaryDirectory
 
+    /// The settings file the runner's commands read (MOOSIC_CONFIG), in the scratch folder.
+    var settingsFile: URL { home.deletingLastPathComponent().appendingPathComponent("config/config.toml") }
+
     /// A runner whose MOOSIC_HOME is a folder not yet made in a scratch folder of its own.
     init() throws {
         let scratch = try TemporaryDirectory()
@@ -123,6 +126,8 @@ struct CLIRunner {
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["MOOSIC_HOME"] = home.path
+        // A settings file of the test's own (none until a test writes it), never the user's.
+        environment["MOOSIC_CONFIG"] = settingsFile.path
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let out = Pipe(), err = Pipe()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
 @testable import MoosicStore
@@ -46,6 +47,59 @@ import Testing
         #expect(again.status == 0)
         #expect(again.stdout.contains("\"tracks_added\":0"))
         #expect(again.stdout.contains("\"tracks_updated\":0"))
+    }
+
+    /// Runs a compressor (`xz`, `gzip`) on a file of the test, leaving `<file>.xz` / `<file>.gz`.
+    func compress(_ tool: String, _ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool, "-k", "-f", path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(tool) failed")
+        return path + (tool == "xz" ? ".xz" : ".gz")
+    }
+
+    /// `.xz` and `.gz` catalogs are read as the plain CSV they hold (decompressed as they are read).
+    @Test(arguments: ["xz", "gzip"]) func compressedCatalogsImportLikeThePlainFile(tool: String) throws {
+        let rows = (0..<300).map { i in
+            catalogLine(id: String(format: "5SuOikwiRyPMVoIQD%05d", i), genre: i % 3 == 0 ? "rock" : "jazz",
+                        ["track_name": "Song \(i)", "valence": String(format: "%.3f", Double(i % 100) / 100)])
+        }
+        let plain = try scratchFile("small.csv", ([catalogHeader] + rows).joined(separator: "\r\n") + "\r\n")
+        let compressed = try compress(tool, plain)
+        let result = try cli.run(["catalog", "import", compressed, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"rows_read\":300"))
+        #expect(result.stdout.contains("\"tracks_added\":300"))
+        #expect(result.stdout.contains("\"genre_links_added\":300"))
+        // The plain file after it changes nothing: the same rows.
+        let again = try cli.run(["catalog", "import", plain, "--json"])
+        #expect(again.stdout.contains("\"tracks_added\":0"), "\(again.stdout)")
+        #expect(again.stdout.contains("\"tracks_updated\":0"))
+        #expect(again.stdout.contains("\"tracks_unchanged\":300"))
+    }
+
+    /// A compressed file whose rows are invalid is refused like a plain one, naming the line.
+    @Test func anInvalidRowInACompressedFileIsNamed() throws {
+        let plain = try scratchFile("bad.csv", [catalogHeader, catalogLine(), catalogLine(id: "4SuOikwiRyPMVoIQDJUgSV", ["valence": "1.7"])]
+            .joined(separator: "\n") + "\n")
+        let result = try cli.run(["catalog", "import", try compress("gzip", plain)])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("bad.csv.gz has 1 invalid row(s)"), "\(result.stderr)")
+        #expect(result.stderr.contains("line 3, column valence"))
+    }
+
+    /// A file that only pretends to be compressed is bad input data (65), one line, naming it.
+    @Test(arguments: ["fake.csv.xz", "fake.csv.gz"]) func aDamagedCompressedFileExits65(name: String) throws {
+        let path = try scratchFile(name, catalogHeader + "\n" + catalogLine() + "\n")
+        let result = try cli.run(["catalog", "import", path])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("moosic: error: \(path) is "), "\(result.stderr)")
+        #expect(result.stderr.contains(name.hasSuffix(".xz") ? "not an xz file" : "not a gzip file"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        let missing = try cli.run(["catalog", "import", path + ".none.gz"])
+        #expect(missing.status == 66)
     }
 
     @Test func invalidFileExits65WithOneLineNamingLineAndColumn() throws {

@@ -21,6 +21,32 @@ import TestSupport
         }
     }
 
+    /// ArgumentParser reports a missing required option before an unknown one; moosic names the unknown
+    /// one, also where the default command (recommend) would first miss `--user`.
+    @Test(arguments: [
+        (["--bogus-flag"], "--bogus-flag"),
+        (["--user", "x", "--bogus-flag"], "--bogus-flag"),
+        (["recommend", "--bogus-flag=3"], "--bogus-flag"),
+        (["cron", "--at", "04:30", "--bogus"], "--bogus"),
+        (["auth", "logout", "--bogus"], "--bogus"),
+        (["eval", "mood", "--json", "--bogus"], "--bogus"),
+    ]) func anUnknownOptionIsNamedBeforeAMissingOne(arguments: [String], unknown: String) throws {
+        let result = try cli.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr == "moosic: error: Unknown option '\(unknown)' (see `moosic --help`)\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    /// Known options only: the missing one is still what is said.
+    @Test func withKnownOptionsTheMissingOneIsNamed() throws {
+        for (arguments, missing) in [(["--user", "x"], "--photo <photo>"), (["--photo", "y.jpg"], "--user <user>"),
+                                     (["cron", "--at", "04:30"], "--user <user>")] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 64)
+            #expect(result.stderr == "moosic: error: Missing expected argument '\(missing)' (see `moosic --help`)\n", "\(arguments)")
+        }
+    }
+
     @Test func aMissingOrInvalidValueIsAUsageErrorNamingTheOption() throws {
         let missing = try cli.run(["--photo", "y"])
         #expect(missing.status == 64)

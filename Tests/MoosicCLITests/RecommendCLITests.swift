@@ -22,7 +22,7 @@ import TestSupport
         home = cli.home
     }
 
-    /// The JSON of the contract (../shared/moosic-cli.md); decoding fails if a key is missing.
+    /// The JSON of the contract (docs/cli.md); decoding fails if a key is missing.
     struct Output: Decodable {
         struct Mood: Decodable {
             var score: Double; var label: String; var source: String; var faces_found: Int?

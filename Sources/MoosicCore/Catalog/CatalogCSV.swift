@@ -48,8 +48,14 @@ public enum CatalogCSV {
     /// so that a big file never has to be in memory whole, as bytes or as rows.
     public static func scan(url: URL, chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
                             row: (CatalogRow) throws -> Void) throws -> Summary {
+        try scan(source: FileByteSource(url: url), name: url.lastPathComponent, chunkSize: chunkSize, progress: progress, row: row)
+    }
+
+    /// `scan` over any source of CSV bytes (a plain file, or a decompressor over one).
+    public static func scan(source: any ByteSource, name: String, chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
+                            row: (CatalogRow) throws -> Void) throws -> Summary {
         var column: ColumnIndex?
-        return try scanRecords(url: url, required: requiredColumns, chunkSize: chunkSize, progress: progress) { validator, index in
+        return try scanRecords(source: source, name: name, required: requiredColumns, chunkSize: chunkSize, progress: progress) { validator, index in
             try catalogRecord(&validator, index, &column, row: row)
         }
     }
@@ -58,35 +64,26 @@ public enum CatalogCSV {
     static func scanRecords(url: URL, required: [String], hint: @escaping ([String: Int]) -> String = { _ in "" },
                             chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
                             record: (inout RowValidator, [String: Int]) throws -> Bool) throws -> Summary {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw MoosicError.fileMissing(path: url.path)
-        }
-        if isDirectory.boolValue { throw MoosicError.invalidData("\(url.path) is a directory, not a CSV file") }
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw MoosicError.invalidData("cannot read \(url.path) (permission denied?)")
-        }
-        defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        var parser = Parser(name: url.lastPathComponent, required: required, hint: hint)
+        try scanRecords(source: FileByteSource(url: url), name: url.lastPathComponent, required: required, hint: hint,
+                        chunkSize: chunkSize, progress: progress, record: record)
+    }
+
+    static func scanRecords(source: any ByteSource, name: String, required: [String],
+                            hint: @escaping ([String: Int]) -> String = { _ in "" },
+                            chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
+                            record: (inout RowValidator, [String: Int]) throws -> Bool) throws -> Summary {
+        var parser = Parser(name: name, required: required, hint: hint)
         var pending: [UInt8] = []
-        var consumed = 0
         while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: chunkSize) ?? Data()
-            } catch {
-                throw MoosicError.invalidData("cannot read \(url.path): \(error.localizedDescription)")
-            }
+            let chunk = try source.read(upToCount: chunkSize)
             let atEnd = chunk.isEmpty
             pending.append(contentsOf: chunk)
             // Parse up to the last line break outside quotes; the rest waits for the next chunk.
             let cut = atEnd ? pending.count : Self.lastRecordEnd(pending)
             if cut > 0 {
                 try parser.consume(Array(pending[0..<cut]), record: record)
-                consumed += cut
                 pending.removeSubrange(0..<cut)
-                if let progress, size > 0 { progress(min(1, Double(consumed) / Double(size))) }
+                if let progress, let fraction = source.fractionRead { progress(fraction) }
             }
             if atEnd { break }
         }
