@@ -121,7 +121,8 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
     }
 
     @Test func historyUsesTheLatestRecentMood() async throws {
-        let now = Date()
+        // Whole seconds, as the store keeps them: the reading is then exactly an hour old.
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         try store.ensureUser("u")
         try store.recordMood(user: "u", score: 0.2, source: "photo", at: now.addingTimeInterval(-3600))
         let result = try await pipeline(now: now).run(
