@@ -30,14 +30,28 @@ extension RandomForest {
         return try decode(bytes, name: url.path)
     }
 
+    /// Enough of a model file for its header: 11 features × (2 + 65,536 × 4) bytes of bin edges at most,
+    /// plus the names, settings and importances.
+    static let headerBytes = 3 << 20
+
     /// The file's bytes read straight into an array (not through `Data` and a copy: the shipped
     /// model is 21.6 MB and every recommendation reads it); nil when it cannot be read.
-    static func readBytes(_ path: String) -> [UInt8]? {
+    /// `headerOnly`: the first `headerBytes` and the last 8 (the checksum) of a larger file, joined,
+    /// which `header(encoded:)` reads as it reads the whole file.
+    static func readBytes(_ path: String, headerOnly: Bool = false) -> [UInt8]? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        if headerOnly, Int(info.st_size) > headerBytes + 8 {
+            var head = [UInt8](repeating: 0, count: headerBytes + 8)
+            let ok = head.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress!, headerBytes, 0) == headerBytes
+                    && pread(fd, buffer.baseAddress! + headerBytes, 8, off_t(info.st_size) - 8) == 8
+            }
+            return ok ? head : nil
+        }
         let size = Int(info.st_size)
         var complete = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
@@ -81,12 +95,14 @@ public final class GenreForest: @unchecked Sendable {
     /// before anything runs), its trees on first use.
     public init(url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) else { throw MoosicError.fileMissing(path: url.path) }
-        guard let bytes = RandomForest.readBytes(url.path) else {
+        // The header is at most ~2.9 MB (11 features' bin edges); the checksum is the last 8 bytes.
+        // Only those are read: the whole file is 21.6 MB, its trees most of it.
+        guard let head = RandomForest.readBytes(url.path, headerOnly: true) else {
             throw MoosicError.invalidData("cannot read \(url.path) (a directory, or permission denied?)")
         }
         let header: RandomForest.Header
         do {
-            header = try RandomForest.header(encoded: bytes, name: url.path)
+            header = try RandomForest.header(encoded: head, name: url.path)
         } catch let error as MLError {
             throw MoosicError.invalidData(error.message)
         }

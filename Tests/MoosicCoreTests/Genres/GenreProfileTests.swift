@@ -202,6 +202,17 @@ func audio(_ value: Double) -> AudioFeatures {
         #expect(try store.cachedGenreProbabilities(trackIDs: ["x", "y"], version: "v1").count == 2)
     }
 
+    @Test func theShippedForestIsNamedAndVersionedFromItsHeaderAlone() throws {
+        let url = repositoryRoot.appendingPathComponent("Models/genre_forest.rf")
+        let forest = try GenreForest(url: url)
+        #expect(forest.classes.count == 114 && forest.featureNames == GenreFeatures.names && !forest.isLoaded)
+        // The version is the file's stored checksum, its last 8 bytes (little-endian).
+        let bytes = try Data(contentsOf: url)
+        let checksum = bytes.suffix(8).reversed().map { String(format: "%02x", $0) }.joined()
+        #expect(forest.version == checksum)
+        #expect(abs(forest.featureImportances.reduce(0, +) - 1) < 1e-9)
+    }
+
     @Test func aForeignModelFileIsRefusedBeforeAnythingRuns() throws {
         let directory = try TemporaryDirectory()
         let url = try directory.write("genre_forest.rf", "not a forest")
