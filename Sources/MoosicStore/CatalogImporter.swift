@@ -124,6 +124,8 @@ public enum CatalogImporter {
             upsertTrack = try db.makeStatement(sql: upsertTrackSQL)
             linkGenre = try db.makeStatement(sql: "INSERT OR IGNORE INTO track_genre (track_id, genre) VALUES (?, ?)")
             before = try CatalogImporter.trackCount(db)
+            // The artists' genres are derived from the catalog: the next profile fills them again.
+            try db.execute(sql: "DELETE FROM artist_genre")
             pending.reserveCapacity(CatalogImporter.batchSize)
             // Into an empty catalog, the secondary indexes are built once at the end (a sort)
             // rather than grown a row at a time; the transaction keeps this invisible.

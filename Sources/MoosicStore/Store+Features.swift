@@ -50,51 +50,67 @@ extension Store: FeatureCacheRepository, GenreEvidenceLookup, GenreProbabilityCa
     }
 
     public func genreEvidence(for library: [LibraryTrack]) throws -> [GenreEvidence] {
-        try read { db in
+        try fillArtistGenresIfEmpty()
+        return try read { db in
             let columns = Self.featureColumns.joined(separator: ", ")
             var evidence: [GenreEvidence] = []
             evidence.reserveCapacity(library.count)
             for track in library {
                 var item = GenreEvidence()
                 if let id = try Self.catalogTrackID(for: track, db) {
-                    item.labels = try String.fetchAll(db, sql: "SELECT genre FROM track_genre WHERE track_id = ? ORDER BY genre", arguments: [id])
-                    if let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track WHERE id = ?", arguments: [id]) {
+                    item.labels = try String.fetchAll(db.cachedStatement(sql: "SELECT genre FROM track_genre WHERE track_id = ? ORDER BY genre"),
+                                                      arguments: [id])
+                    if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM track WHERE id = ?"), arguments: [id]) {
                         item.features = Self.features(row)
                         item.featuresSource = .catalog
                     }
-                } else if let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM track_features WHERE track_id = ? AND found = 1",
+                } else if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM track_features WHERE track_id = ? AND found = 1"),
                                                      arguments: [track.id]) {
                     item.features = Self.features(row)
                     item.featuresSource = .service
                 }
                 evidence.append(item)
             }
-            // The artist fallback: one pass over the catalog's (artists, genre) pairs, counting only the
-            // artists of the library.
-            var artistsOfTrack: [[String]] = []
-            var allWanted = Set<String>()
-            for track in library {
-                let keys = track.artists.split(separator: ";").map { TrackMatchKey.artistKey(String($0)) }.filter { !$0.isEmpty }
-                artistsOfTrack.append(keys)
-                allWanted.formUnion(keys)
-            }
-            guard !allWanted.isEmpty else { return evidence }
+            // The artist evidence: each artist's genres read once from artist_genre.
             var genresOfArtist: [String: [String: Int]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT genre, tracks FROM artist_genre WHERE artist_key = ?")
+            for (i, track) in library.enumerated() {
+                let keys = Set(track.artists.split(separator: ";").map { TrackMatchKey.artistKey(String($0)) }.filter { !$0.isEmpty })
+                for key in keys {
+                    if genresOfArtist[key] == nil {
+                        var genres: [String: Int] = [:]
+                        let rows = try Row.fetchCursor(statement, arguments: [key])
+                        while let row = try rows.next() { genres[row[0]] = row[1] }
+                        genresOfArtist[key] = genres
+                    }
+                    for (genre, count) in genresOfArtist[key]! { evidence[i].artistGenres[genre, default: 0] += count }
+                }
+            }
+            return evidence
+        }
+    }
+
+    /// Fills artist_genre from the catalog when it is empty (a new store, or a catalog import since):
+    /// one pass over the catalog's (artists, genre) pairs, each artist of a song counted for its genres.
+    func fillArtistGenresIfEmpty() throws {
+        let filled = try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM artist_genre)") ?? false }
+        guard !filled else { return }
+        try write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM artist_genre)") == false else { return }
+            var counts: [String: [String: Int]] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT t.artists, g.genre FROM track t JOIN track_genre g ON g.track_id = t.id")
             while let row = try rows.next() {
                 let artists: String = row[0]
                 let genre: String = row[1]
                 for artist in artists.split(separator: ";") {
                     let key = TrackMatchKey.artistKey(String(artist))
-                    if allWanted.contains(key) { genresOfArtist[key, default: [:]][genre, default: 0] += 1 }
+                    if !key.isEmpty { counts[key, default: [:]][genre, default: 0] += 1 }
                 }
             }
-            for i in evidence.indices {
-                for key in Set(artistsOfTrack[i]) {
-                    for (genre, count) in genresOfArtist[key] ?? [:] { evidence[i].artistGenres[genre, default: 0] += count }
-                }
+            let insert = try db.makeStatement(sql: "INSERT INTO artist_genre (artist_key, genre, tracks) VALUES (?, ?, ?)")
+            for (key, genres) in counts {
+                for (genre, count) in genres { try insert.execute(arguments: [key, genre, count]) }
             }
-            return evidence
         }
     }
 
@@ -126,14 +142,15 @@ extension Store: FeatureCacheRepository, GenreEvidenceLookup, GenreProbabilityCa
 
     /// The catalog track a library track is (by Spotify id, else ISRC, else first artist + title).
     static func catalogTrackID(for track: LibraryTrack, _ db: Database) throws -> String? {
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM track WHERE id = ?)", arguments: [track.id]) == true {
+        // Cached statements: a profile asks this for every library track.
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM track WHERE id = ?)"), arguments: [track.id]) == true {
             return track.id
         }
         if let isrc = track.isrc, !isrc.isEmpty,
-           let id = try String.fetchOne(db, sql: "SELECT id FROM track WHERE isrc = ? ORDER BY id LIMIT 1", arguments: [isrc.uppercased()]) {
+           let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM track WHERE isrc = ? ORDER BY id LIMIT 1"), arguments: [isrc.uppercased()]) {
             return id
         }
-        return try String.fetchOne(db, sql: "SELECT id FROM track WHERE match_key = ? ORDER BY popularity DESC, id LIMIT 1",
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM track WHERE match_key = ? ORDER BY popularity DESC, id LIMIT 1"),
                                    arguments: [TrackMatchKey.make(artists: track.artists, name: track.name)])
     }
 

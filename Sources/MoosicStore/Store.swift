@@ -332,6 +332,21 @@ public final class Store: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-artist-genres") { db in
+            // How many catalog songs of each genre each artist has (the artist's key as TrackMatchKey
+            // makes it), for the genre profile's artist evidence: derived from track and track_genre,
+            // emptied by every catalog import and filled again by the next profile that needs it, so
+            // a profile reads the rows of its library's artists instead of splitting every catalog row's
+            // artists.
+            try db.execute(sql: """
+                CREATE TABLE artist_genre (
+                    artist_key TEXT NOT NULL,
+                    genre TEXT NOT NULL,
+                    tracks INTEGER NOT NULL,
+                    PRIMARY KEY (artist_key, genre)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 

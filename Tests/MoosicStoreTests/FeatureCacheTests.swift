@@ -71,4 +71,19 @@ func someFeatures(energy: Double = 0.5, loudness: Double = -8) -> AudioFeatures 
         #expect(evidence[1].artistGenres == ["metal": 1, "rock": 1])
         #expect(evidence[2].artistGenres.isEmpty)
     }
+
+    @Test func anImportChangesTheArtistsGenresTheNextProfileReads() throws {
+        let store = try store()
+        let library = try store.libraryTracks(user: "u")
+        #expect(try store.genreEvidence(for: library)[1].artistGenres == ["metal": 1, "rock": 1])
+        // Guest gets a jazz song, Megadeth a second metal one: the next evidence counts both.
+        let jazz = CatalogTrack(id: "5555555555555555555555", name: "Blue", artists: "Guest", album: "B", popularity: 1,
+                                durationMs: 1, explicit: false, features: someFeatures(), timeSignature: 4)
+        let metal = CatalogTrack(id: "6666666666666666666666", name: "Peace Sells", artists: "Megadeth", album: "P", popularity: 1,
+                                 durationMs: 1, explicit: false, features: someFeatures(), timeSignature: 4)
+        _ = try CatalogImporter.write(rows: [CatalogRow(track: jazz, genre: "jazz", line: 2), CatalogRow(track: metal, genre: "metal", line: 3)],
+                                      into: store)
+        #expect(try store.genreEvidence(for: library)[1].artistGenres == ["metal": 2, "rock": 1, "jazz": 1])
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM artist_genre") } == 3)  // megadeth: metal, rock; guest: jazz
+    }
 }

@@ -18,7 +18,7 @@ import TestSupport
         }
         #expect(mode == "wal")
         #expect(foreignKeys == 1)
-        #expect(try store.schemaVersions() == ["v1-schema", "v2-spotify", "v2-genres", "v3-arousal", "v3-features", "v3-history", "v4-nights", "v4-genre-probabilities"])
+        #expect(try store.schemaVersions() == ["v1-schema", "v2-spotify", "v2-genres", "v3-arousal", "v3-features", "v3-history", "v4-nights", "v4-genre-probabilities", "v4-artist-genres"])
         let tables = try store.tableSizes().keys
         for table in ["track", "track_genre", "user_profile", "library_playlist", "library_playlist_item",
                       "liked_track", "mood", "generated_playlist", "refresh_run"] {
@@ -32,7 +32,7 @@ import TestSupport
         try Store(url: url).ensureUser("u", displayName: nil, now: Date())
         let reopened = try Store(url: url)
         #expect(try reopened.tableSizes()["user_profile"] == 1)
-        #expect(try reopened.schemaVersions() == ["v1-schema", "v2-spotify", "v2-genres", "v3-arousal", "v3-features", "v3-history", "v4-nights", "v4-genre-probabilities"])
+        #expect(try reopened.schemaVersions() == ["v1-schema", "v2-spotify", "v2-genres", "v3-arousal", "v3-features", "v3-history", "v4-nights", "v4-genre-probabilities", "v4-artist-genres"])
     }
 
     @Test func foreignKeysAreEnforcedAndTheirFailureIsInternal() throws {
