@@ -5,7 +5,8 @@ import MoosicStore
 import MoosicSpotify
 import MoosicVision
 
-/// `moosic refresh`, the run cron starts every night, and the crontab line that starts it.
+/// `moosic refresh`, the run cron starts every night, and the variables its crontab line must carry
+/// (`Installation.cronLine` writes the line).
 public enum NightlyRefresh {
     /// The variables moosic reads that the cron job must be given: cron runs with an almost empty environment.
     static let passedVariables = ["MOOSIC_CLIENT_ID", "MOOSIC_MODELS", "MOOSIC_DATA", "MOOSIC_SPOTIFY_API_URL",
@@ -44,17 +45,5 @@ public enum NightlyRefresh {
     static func lockURL(user: String, environment: MoosicEnvironment) -> URL {
         let safe = user.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" }
         return environment.home.appendingPathComponent("refresh-\(safe).lock")
-    }
-
-    /// The crontab line that refreshes `user`'s playlist daily at `time` (default: 04:MM with a random
-    /// minute, so users do not all call Spotify at once), with this executable and the moosic
-    /// variables set in `variables`.
-    public static func cronLine(user: String, at time: (hour: Int, minute: Int)?, environment: MoosicEnvironment,
-                                variables: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let time = time ?? (hour: 4, minute: Int.random(in: 0...59))
-        let passed = passedVariables.compactMap { name in variables[name].flatMap { $0.isEmpty ? nil : (name, $0) } }
-        return CronLine.make(binary: MoosicEnvironment.executableURL.path, user: user, hour: time.hour, minute: time.minute,
-                             home: environment.home.path, variables: passed,
-                             log: environment.home.appendingPathComponent("refresh.log").path)
     }
 }

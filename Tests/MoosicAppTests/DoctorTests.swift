@@ -228,9 +228,16 @@ import TestSupport
         #expect(Doctor.exitCode(checks) == 78)
     }
 
+    /// The line `moosic cron --user ann --at 04:30` prints with `variables` as its environment.
+    func cronLine(variables: [String: String]) -> String {
+        Installation(environment: variables.merging(["MOOSIC_HOME": environment.home.path]) { $1 }, fileValues: [:],
+                     settingsFile: environment.home.appendingPathComponent("no-config.toml"))
+            .cronLine(user: "ann", at: (4, 30))
+    }
+
     @Test func aCronLineWithoutAClientIDFails() throws {
         let binary = MoosicEnvironment.executableURL.path
-        let line = NightlyRefresh.cronLine(user: "ann", at: (4, 30), environment: environment, variables: [:])
+        let line = cronLine(variables: [:])
         let moosicLine = line.replacingOccurrences(of: binary, with: try installedLookalike())
         let check = try only(doctor(crontab: [moosicLine]).cron(), "cron ann")
         #expect(check.status == .fail)
@@ -238,7 +245,7 @@ import TestSupport
     }
 
     @Test func theLineMoosicCronPrintsIsOK() throws {
-        let line = NightlyRefresh.cronLine(user: "ann", at: (4, 30), environment: environment, variables: ["MOOSIC_CLIENT_ID": "app1"])
+        let line = cronLine(variables: ["MOOSIC_CLIENT_ID": "app1"])
             .replacingOccurrences(of: MoosicEnvironment.executableURL.path, with: try installedLookalike())
         let checks = doctor(user: "ann", crontab: ["MAILTO=x", line, "0 1 * * * /usr/bin/other refresh --user ann"]).cron()
         #expect(checks.count == 1)

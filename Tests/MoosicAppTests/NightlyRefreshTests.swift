@@ -38,13 +38,6 @@ import TestSupport
         #expect(runs.map(\.outcome) == ["failed"])
         #expect(runs.map(\.message) == ["no such file: \(missing)"])
     }
-
-    @Test func theCronLineRunsThisExecutableWithTheMoosicVariables() {
-        let environment = MoosicEnvironment(home: URL(fileURLWithPath: "/h"))
-        let line = NightlyRefresh.cronLine(user: "u", at: (hour: 5, minute: 7), environment: environment,
-                                           variables: ["MOOSIC_DATA": "/d", "MOOSIC_MODELS": "/m", "PATH": "/bin", "MOOSIC_CLIENT_ID": ""])
-        #expect(line == "7 5 * * * MOOSIC_HOME=/h MOOSIC_MODELS=/m MOOSIC_DATA=/d \(MoosicEnvironment.executableURL.path) refresh --user u >> /h/refresh.log 2>&1")
-    }
 }
 
 @Suite struct StandardPipelineFaceModelTests {
