@@ -140,11 +140,9 @@ public enum ListenerEvaluation {
         struct Prepared { var listener: Listener; var truth: [String: Double]; var evidence: [Mode: [GenreEvidence]] }
         var prepared: [Prepared] = []
         for (n, listener) in listeners.enumerated() {
-            // What the service would be asked for: the tracks without catalog features.
-            let before = try store.genreEvidence(for: listener.library)
-            let wanted = Set(zip(listener.library, before).filter { $1.featuresSource != .catalog }.map(\.0.id))
-            try store.recordFeatures(found: listener.features.filter { wanted.contains($0.key) }, missing: [], source: "listeners file",
-                                     at: Date())
+            // The service is asked only for the tracks the catalog lacks; the evidence never reads the
+            // cache for a track the catalog has, so caching all of the file's features is the same.
+            try store.recordFeatures(found: listener.features, missing: [], source: "listeners file", at: Date())
             let service = try store.genreEvidence(for: listener.library)
             // Offline: the same evidence without the service's features (the cache may already hold
             // some from another listener who shares the track).
@@ -193,10 +191,9 @@ public enum ListenerEvaluation {
     }
 
     static func score(_ profile: GenreProfile, truth: [String: Double], listener: String, mode: Mode) -> ListenerRow {
-        let counted = profile.shares.filter { $0.share > 0 }
-        let top5 = Array(counted.prefix(5).map(\.genre))
+        let top5 = Array(profile.shares.filter { $0.share > 0 }.prefix(5).map(\.genre))
         let truthTop10 = Array(truth.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map(\.key))
-        let predicted = Dictionary(counted.map { ($0.genre, $0.share) }) { a, _ in a }
+        let predicted = profile.distribution
         return ListenerRow(listener: listener, mode: mode, tracks: profile.coverage.libraryTracks,
                            hitsAt5: Double(Set(top5).intersection(truthTop10).count) / 5,
                            top1: top5.first.map { truthTop10.prefix(5).contains($0) } ?? false,

@@ -153,7 +153,7 @@ public enum ProfileEvaluation {
             var row = Row(mode: mode.rawValue, weighting: weighting, top5Overlap: 0, jsd: 0, labelled: 0, inferred: 0, byArtist: 0, none: 0)
             for (listener, items) in zip(listeners, evidence) {
                 let profile = GenreProfile.make(evidence: items.map(mode.apply), model: model, weighting: weighting)
-                let predicted = Dictionary(profile.shares.filter { $0.share > 0 }.map { ($0.genre, $0.share) }) { a, _ in a }
+                let predicted = profile.distribution
                 let top = Set(profile.shares.filter { $0.share > 0 }.prefix(5).map(\.genre))
                 let trueTop = Set(listener.truth.sorted { $0.value > $1.value }.prefix(5).map(\.key))
                 row.top5Overlap += Double(top.intersection(trueTop).count) / Double(trueTop.count)

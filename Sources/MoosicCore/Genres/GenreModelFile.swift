@@ -16,18 +16,28 @@ extension RandomForest {
     /// A genre model: a forest over the features `GenreFeatures.vector` gives, in that order.
     public static func loadGenreModel(from url: URL) throws -> RandomForest {
         let model = try load(from: url)
-        guard model.featureNames == GenreFeatures.names else {
-            throw MoosicError.invalidData("\(url.path) was trained on features \(model.featureNames.joined(separator: ",")), not moosic's genre features \(GenreFeatures.names.joined(separator: ",")): train it again with `moosic train genres`")
-        }
+        try checkGenreFeatures(model.featureNames, of: url)
         return model
     }
 
     public static func load(from url: URL) throws -> RandomForest {
+        try decode(try modelBytes(url), name: url.path)
+    }
+
+    /// A model file's bytes (`readBytes`), its absence or unreadability told as moosic's errors.
+    static func modelBytes(_ url: URL, headerOnly: Bool = false) throws -> [UInt8] {
         guard FileManager.default.fileExists(atPath: url.path) else { throw MoosicError.fileMissing(path: url.path) }
-        guard let bytes = readBytes(url.path) else {
+        guard let bytes = readBytes(url.path, headerOnly: headerOnly) else {
             throw MoosicError.invalidData("cannot read \(url.path) (a directory, or permission denied?)")
         }
-        return try decode(bytes, name: url.path)
+        return bytes
+    }
+
+    /// Refuses a forest trained on other features than `GenreFeatures.vector` gives.
+    static func checkGenreFeatures(_ names: [String], of url: URL) throws {
+        guard names == GenreFeatures.names else {
+            throw MoosicError.invalidData("\(url.path) was trained on features \(names.joined(separator: ",")), not moosic's genre features \(GenreFeatures.names.joined(separator: ",")): train it again with `moosic train genres`")
+        }
     }
 
     /// Enough of a model file for its header: 11 features × (2 + 65,536 × 4) bytes of bin edges at most,
@@ -70,8 +80,13 @@ extension RandomForest {
 
     /// The forest of `bytes`, its MoosicML errors told as moosic's (a corrupt model is bad data: 65).
     static func decode(_ bytes: [UInt8], name: String) throws -> RandomForest {
+        try asBadData { try RandomForest(encoded: bytes, name: name) }
+    }
+
+    /// `body`'s MoosicML errors as moosic's: a corrupt or foreign model file is bad data (65).
+    static func asBadData<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try RandomForest(encoded: bytes, name: name)
+            return try body()
         } catch let error as MLError {
             throw MoosicError.invalidData(error.message)
         }
@@ -94,21 +109,11 @@ public final class GenreForest: @unchecked Sendable {
     /// The forest in `url`, its header read and checked now (a missing or foreign file is an error
     /// before anything runs), its trees on first use.
     public init(url: URL) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw MoosicError.fileMissing(path: url.path) }
         // The header is at most ~2.9 MB (11 features' bin edges); the checksum is the last 8 bytes.
         // Only those are read: the whole file is 21.6 MB, its trees most of it.
-        guard let head = RandomForest.readBytes(url.path, headerOnly: true) else {
-            throw MoosicError.invalidData("cannot read \(url.path) (a directory, or permission denied?)")
-        }
-        let header: RandomForest.Header
-        do {
-            header = try RandomForest.header(encoded: head, name: url.path)
-        } catch let error as MLError {
-            throw MoosicError.invalidData(error.message)
-        }
-        guard header.featureNames == GenreFeatures.names else {
-            throw MoosicError.invalidData("\(url.path) was trained on features \(header.featureNames.joined(separator: ",")), not moosic's genre features \(GenreFeatures.names.joined(separator: ",")): train it again with `moosic train genres`")
-        }
+        let head = try RandomForest.modelBytes(url, headerOnly: true)
+        let header = try RandomForest.asBadData { try RandomForest.header(encoded: head, name: url.path) }
+        try RandomForest.checkGenreFeatures(header.featureNames, of: url)
         classes = header.classes
         featureNames = header.featureNames
         featureImportances = header.featureImportances

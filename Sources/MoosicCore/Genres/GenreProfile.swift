@@ -308,17 +308,20 @@ extension GenreProfile {
     /// The profile over `genres` only (e.g. the genres the local catalog has songs of): the genres
     /// with a share, scaled to sum to 1 again; unchanged coverage.
     public func restricted(to genres: Set<String>) -> GenreProfile {
-        var restricted = GenreProfile(weights: shares.filter { genres.contains($0.genre) }.map { ($0.genre, $0.share) }, coverage: coverage)
-        let total = shares.filter { genres.contains($0.genre) }.reduce(0) { $0 + $1.share }
-        let sourcesOf = Dictionary(shares.map { ($0.genre, $0.sources) }) { a, _ in a }
-        for i in restricted.shares.indices {
-            let s = sourcesOf[restricted.shares[i].genre] ?? GenreShare.Sources()
-            restricted.shares[i].sources = GenreShare.Sources(labels: s.labels / total, artists: s.artists / total, forest: s.forest / total)
+        // The shares are already in order, and one divisor keeps it (ties included).
+        let kept = shares.filter { genres.contains($0.genre) && $0.share > 0 }
+        let total = kept.reduce(0) { $0 + $1.share }
+        var restricted = self
+        restricted.shares = kept.map { s in
+            GenreShare(genre: s.genre, share: s.share / total,
+                       sources: .init(labels: s.sources.labels / total, artists: s.sources.artists / total, forest: s.sources.forest / total))
         }
-        restricted.featuresFromCatalog = featuresFromCatalog
-        restricted.featuresFromService = featuresFromService
-        restricted.featureImportances = featureImportances
         return restricted
+    }
+
+    /// The genres with a share, as a distribution (for divergences from a truth).
+    public var distribution: [String: Double] {
+        Dictionary(shares.filter { $0.share > 0 }.map { ($0.genre, $0.share) }) { a, _ in a }
     }
 
     /// The share of `genre` (0 for a genre not in the profile).
