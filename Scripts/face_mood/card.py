@@ -110,6 +110,13 @@ the axis the score lies in: `sad` below 0.35, `neutral` from 0.35 to below 0.65,
 The score is calibrated as P(happy) on happy-vs-sad photos (ECE below)
 and was fitted to give ½ to neutral photos.
 
+`probabilities`, float32 `[1, 3]`: that softmax itself, P(happy), P(neutral), P(sad) (the graph's second output;
+`moosic mood --json` gives it as `probabilities`). Two readings of one face, then: the **score** places it on
+the sad ↔ happy axis, and its band is what the listener's playlist follows; the **probabilities** say how sure
+the network is of each class — a score of 0.5 is both a sure straight face (P(neutral) 0.9) and a face torn
+between happy and sad (0.5 / 0 / 0.5). P(happy) / (P(happy) + P(sad)) is the happy-against-sad reading whose
+calibration `eval mood` reports as `ece_happy_vs_sad`.
+
 ## Measured
 
 ### Photos: $MOOSIC_DEV_DATA/photos ({php['n']} whole photos: happy, sad, neutral), cut as the C++ side cuts them

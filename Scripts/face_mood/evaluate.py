@@ -44,7 +44,7 @@ def photos_figures(net, size, root):
         if r["face48"] is None:
             continue
         net.setInput(photos.to_input(r["face48"], size).astype(np.float32)[None, None])
-        sc.append(float(net.forward().ravel()[0]))
+        sc.append(float(net.forward("score").ravel()[0]))
         lab.append(r["label"])
     sc, lab = np.array(sc), np.array(lab)
     hs = sum(r["label"] in ("happy", "sad") for r in rows)
@@ -75,7 +75,7 @@ def main(argv=None):
     p = np.empty(len(x))
     for i in range(len(x)):
         net.setInput(x[i].astype(np.float32)[None, None])
-        p[i] = float(net.forward().ravel()[0])
+        p[i] = float(net.forward("score").ravel()[0])
     r = metrics.summary(p, y)
     r["faces"] = int(len(y))
     r["happy"] = int(y.sum())
@@ -83,18 +83,18 @@ def main(argv=None):
     pn = np.empty(len(xn))
     for i in range(len(xn)):
         net.setInput(xn[i].astype(np.float32)[None, None])
-        pn[i] = float(net.forward().ravel()[0])
+        pn[i] = float(net.forward("score").ravel()[0])
     r["publictest_neutral"] = metrics.neutral_summary(pn)
 
     blob = x[0].astype(np.float32)[None, None]
     for _ in range(20):
         net.setInput(blob)
-        net.forward()
+        net.forward("score")
     ts = []
     for i in range(args.runs):
         net.setInput(x[i % len(x)].astype(np.float32)[None, None])
         t = time.perf_counter()
-        net.forward()
+        net.forward("score")
         ts.append(time.perf_counter() - t)
     ts = np.array(ts) * 1000
     r.update({"forward_ms_median": float(np.median(ts)), "forward_ms_p10": float(np.percentile(ts, 10)),

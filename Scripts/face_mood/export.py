@@ -192,6 +192,31 @@ def simplify_for_opencv(path):
     return m
 
 
+def expose_probabilities(m):
+    """Names the softmax over the calibrated happy / neutral / sad logits `probabilities` and makes it a
+    second graph output ([1, 3]: P(happy), P(neutral), P(sad)), beside `score` = P(happy) + 1/2 P(neutral):
+    moosic reports both (`mood --json`), and `eval mood` measures the calibration of P(happy) / (P(happy) +
+    P(sad)). The graph computes nothing more; a model without this output still gives the score."""
+    g = m.graph
+    softmax = [n for n in g.node if n.op_type == "Softmax"]
+    if len(softmax) != 1:
+        raise RuntimeError(f"expected one Softmax node, found {len(softmax)}")
+    old = softmax[0].output[0]
+    if old != "probabilities":
+        softmax[0].output[0] = "probabilities"
+        for n in g.node:
+            for i, name in enumerate(n.input):
+                if name == old:
+                    n.input[i] = "probabilities"
+    if not any(o.name == "probabilities" for o in g.output):
+        g.output.append(onnx.helper.make_tensor_value_info("probabilities", onnx.TensorProto.FLOAT, [1, 3]))
+    if not any(p.key == "probabilities" for p in m.metadata_props):
+        e = m.metadata_props.add()
+        e.key, e.value = "probabilities", "happy neutral sad"
+    onnx.checker.check_model(m)
+    return m
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=data.data_root())
@@ -253,13 +278,14 @@ def main(argv=None):
     tmp = args.onnx + ".raw"
     torch.onnx.export(model, torch.zeros(1, 1, size, size), tmp, dynamo=False, opset_version=OPSET,
                       input_names=["input"], output_names=["score"], do_constant_folding=True)
-    m = simplify_for_opencv(tmp)
+    m = expose_probabilities(simplify_for_opencv(tmp))
     os.remove(tmp)
     m.producer_name = "moosic Scripts/train-face-mood"
     m.doc_string = ((("Mean of the logits of the crop and its mirror image. " if use_flip else "") +
                      f"Mood score P(happy) + 1/2 P(neutral) from a grey face crop (P: softmax over happy / neutral / "
                      f"sad). input: float32 [1,1,{size},{size}], grey 0..255, the 48x48 FER2013-style face crop "
-                     f"resized to {size}x{size} with cv2 INTER_LINEAR. output score: float32 [1,1] in [0,1]; "
+                     f"resized to {size}x{size} with cv2 INTER_LINEAR. output score: float32 [1,1] in [0,1]; output "
+                     f"probabilities: float32 [1,3], P(happy), P(neutral), P(sad); "
                      f"calibration on whole photos folded in: z / [{theta[0]:.4f}, {theta[1]:.4f}, {theta[2]:.4f}] + "
                      f"[{theta[3]:.4f}, {theta[4]:.4f}, 0]."))
     for k, val in {"input_size": str(size), "temperatures": " ".join(f"{t:.6f}" for t in theta[:3]),
@@ -281,7 +307,7 @@ def main(argv=None):
     got = np.empty(len(xall))
     for i in range(len(xall)):
         cvnet.setInput(xall[i].astype(np.float32)[None, None])
-        got[i] = float(cvnet.forward().ravel()[0])
+        got[i] = float(cvnet.forward("score").ravel()[0])
     diff = float(np.abs(got - ref).max())
     print(f"onnx {args.onnx}: {os.path.getsize(args.onnx)} bytes, ops {ops}; cv2 {cv2.__version__} vs torch on "
           f"{len(xall)} faces: max |d score| = {diff:.2e}", flush=True)

@@ -22,6 +22,8 @@ struct cvision_mood_model {
     cv::dnn::Net net;
     cv::CascadeClassifier cascade;
     cvision_mood_settings settings;
+    // Whether the graph names its softmax `probabilities` (a model exported before it did gives the score only).
+    bool has_probabilities = false;
 };
 
 namespace {
@@ -177,6 +179,7 @@ extern "C" cvision_status cvision_mood_model_load(const char *onnx_path, const c
             return CVISION_CORRUPT;
         }
         model->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+        model->has_probabilities = model->net.getLayerId("probabilities") >= 0;
         model->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
         bool cascade_loaded = false;
         try {
@@ -249,10 +252,17 @@ extern "C" cvision_status cvision_read_mood(cvision_mood_model *model, const cha
         cv::Mat input = network_input(face, s);
         cv::Mat blob = cv::dnn::blobFromImage(input, 1.0, cv::Size(), cv::Scalar(), false, false, CV_32F);
         auto start = std::chrono::steady_clock::now();
-        cv::Mat output;
+        cv::Mat output, probabilities;
         try {
             model->net.setInput(blob);
-            output = model->net.forward();
+            if (model->has_probabilities) {
+                std::vector<cv::Mat> outputs;
+                model->net.forward(outputs, std::vector<cv::String>{"score", "probabilities"});
+                output = outputs.at(0);
+                probabilities = outputs.at(1);
+            } else {
+                output = model->net.forward();
+            }
         } catch (const cv::Exception &) {
             char text[200];
             std::snprintf(text, sizeof text, "the face-mood network failed on a %dx%d input (does face_mood.json match the model?)",
@@ -266,6 +276,21 @@ extern "C" cvision_status cvision_read_mood(cvision_mood_model *model, const cha
             return CVISION_INTERNAL;
         }
         result->score = std::clamp(double(output.at<float>(0)), 0.0, 1.0);
+        if (model->has_probabilities) {
+            if (probabilities.total() != 3 || probabilities.depth() != CV_32F) {
+                set_message(message, message_size, "the face-mood network's probabilities are not three numbers");
+                return CVISION_INTERNAL;
+            }
+            for (int i = 0; i < 3; ++i) {
+                const float p = probabilities.at<float>(i);
+                if (!std::isfinite(p)) {
+                    set_message(message, message_size, "the face-mood network gave a probability that is not a number");
+                    return CVISION_INTERNAL;
+                }
+                result->probabilities[i] = std::clamp(double(p), 0.0, 1.0);
+            }
+            result->has_probabilities = 1;
+        }
 
         if (annotate_path && *annotate_path) {
             bool written = false;

@@ -161,8 +161,10 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
         case CVISION_OK:
             let face = result.face_w > 0 ? FaceBox(x: Int(result.face_x), y: Int(result.face_y),
                                                    w: Int(result.face_w), h: Int(result.face_h)) : nil
+            let probabilities = result.has_probabilities != 0
+                ? MoodProbabilities(happy: result.probabilities.0, neutral: result.probabilities.1, sad: result.probabilities.2) : nil
             return FaceMoodReading(mood: PhotoMood(score: result.score, facesFound: Int(result.faces_found), face: face,
-                                                   milliseconds: milliseconds),
+                                                   milliseconds: milliseconds, probabilities: probabilities),
                                    forwardMilliseconds: result.forward_ms)
         case CVISION_NO_FACE:
             return nil

@@ -19,9 +19,10 @@ enum ErrorReporting {
             return nil
         case .validationFailure:
             var message = Moosic.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
-            // ArgumentParser reports a missing required option before an unknown one (`moosic --bogus`
-            // would say "Missing expected argument '--user <user>'"): the unknown one is named first.
-            if message.hasPrefix("Missing expected argument"), let unknown = unknownOption(in: arguments) {
+            // ArgumentParser reports a missing required option, or a command's own validation, before an
+            // unknown option (`moosic --bogus` would say "Missing expected argument '--user <user>'"): the
+            // unknown one is named first.
+            if !message.hasPrefix("Unknown option"), let unknown = unknownOption(in: arguments) {
                 message = "Unknown option '\(unknown)'"
             }
             return ErrorReport(exitCode: 64, message: message.replacingOccurrences(of: "Error: ", with: "") + " (see `moosic --help`)")

@@ -16,20 +16,30 @@ struct EvalCommand: ParsableCommand {
 
     struct Mood: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure the face-mood model on <dir>/happy/* and <dir>/sad/* photos.",
+            abstract: "Measure the face-mood model on labelled photos: <dir>/{happy,neutral,sad}/* or a labels CSV.",
             discussion: """
-                Reports n (photos), no_face (photos without a face found) and, over the faces found, \
-                accuracy (P(happy) ≥ 0.5 means happy), ROC AUC and the expected calibration error \
-                over 10 equal-width bins. Other folders in <dir> are ignored.
+                Reports n (photos), no_face (photos without a face found) and, over the faces found: on the \
+                happy and sad faces, accuracy (score ≥ 0.5 means happy), ROC AUC, the expected calibration error \
+                of the score (10 equal-width bins) and of P(happy) / (P(happy) + P(sad)); per class, the share \
+                of faces whose score lies in their own band (sad < 0.35 ≤ neutral < 0.65 ≤ happy) and the 3×3 \
+                confusion of classes and bands; the neutral faces' median score. With --labels (columns file, \
+                label, optional source) also per source.
                 """
         )
 
-        @Option(help: "The folder with happy/ and sad/ subfolders.") var dir: String
+        @Option(help: "A folder with happy/, neutral/ and sad/ subfolders (any of them).") var dir: String?
+        @Option(help: "A CSV with the columns file (relative to the CSV's folder), label (happy, neutral or sad) and optionally source.")
+        var labels: String?
         @Flag(help: "The photos are already face crops: skip face detection.") var aligned = false
         @Flag(help: "Print the report as JSON.") var json = false
 
+        func validate() throws {
+            guard (dir == nil) != (labels == nil) else { throw ValidationError("give either --dir or --labels") }
+        }
+
         func run() throws {
-            let photos = try MoodEvaluation.labelledPhotos(in: URL(fileURLWithPath: dir, isDirectory: true))
+            let photos = try labels.map { try MoodEvaluation.labelledPhotos(labels: URL(fileURLWithPath: $0)) }
+                ?? MoodEvaluation.labelledPhotos(in: URL(fileURLWithPath: dir!, isDirectory: true))
             let reader = try FaceMoodReader()
             let progress = ProgressReporter(label: "reading \(photos.count) photos", json: json)
             let report: MoodEvaluationReport
@@ -49,25 +59,66 @@ struct EvalCommand: ParsableCommand {
             func format(_ value: Double?, _ digits: Int = 3) -> String {
                 value.map { String(format: "%.\(digits)f", $0) } ?? "n/a"
             }
-            print("photos: \(report.n), no face found: \(report.noFace)")
-            print("accuracy: \(format(report.accuracy))  ROC AUC: \(format(report.auc))  ECE: \(format(report.ece))")
+            func printFigures(_ figures: MoodFigures, indent: String) {
+                print("\(indent)photos: \(figures.n), no face found: \(figures.noFace)")
+                print("\(indent)happy vs sad: accuracy \(format(figures.accuracy))  ROC AUC \(format(figures.auc))  "
+                      + "ECE \(format(figures.ece))  ECE of P(happy)/(P(happy)+P(sad)) \(format(figures.eceHappyVsSad))")
+                let bands = MoodBand.allCases.reversed().compactMap { band in
+                    figures.bandAccuracy[band].map { "\(band.rawValue) \(format($0))" }
+                }
+                print("\(indent)in their band: \(bands.joined(separator: "  "))  mean \(format(figures.bandAccuracyMean))"
+                      + "  (neutral median \(format(figures.neutralMedian)))")
+                print("\(indent)confusion (rows: class sad, neutral, happy; columns: band sad, neutral, happy): "
+                      + figures.confusion.map { $0.map(String.init).joined(separator: " ") }.joined(separator: " | "))
+            }
+            printFigures(report.all, indent: "")
+            for source in report.bySource.keys.sorted() {
+                print("source \(source):")
+                printFigures(report.bySource[source]!, indent: "  ")
+            }
             print("network forward: median \(format(report.forwardMillisecondsMedian, 2)) ms per face")
         }
 
-        struct ReportJSON: Encodable {
+        struct FiguresJSON: Encodable {
             var n, noFace: Int
-            var accuracy, auc, ece, forwardMsMedian: Double?
+            var accuracy, auc, ece, eceHappyVsSad: Double?
+            var bandAccuracy: BandsJSON
+            var confusion: ConfusionJSON
+            var neutralMedian: Double?
 
-            init(_ report: MoodEvaluationReport) {
-                n = report.n
-                noFace = report.noFace
-                accuracy = report.accuracy
-                auc = report.auc
-                ece = report.ece
-                forwardMsMedian = report.forwardMillisecondsMedian.map { ($0 * 100).rounded() / 100 }
+            struct BandsJSON: Encodable {
+                var happy, neutral, sad, mean: Double?
+                // Classes without faces are null, not missing.
+                func encode(to encoder: Encoder) throws {
+                    var c = encoder.container(keyedBy: CodingKeys.self)
+                    try c.encode(happy, forKey: .happy)
+                    try c.encode(neutral, forKey: .neutral)
+                    try c.encode(sad, forKey: .sad)
+                    try c.encode(mean, forKey: .mean)
+                }
+                enum CodingKeys: CodingKey { case happy, neutral, sad, mean }
             }
 
-            enum CodingKeys: CodingKey { case n, noFace, accuracy, auc, ece, forwardMsMedian }
+            struct ConfusionJSON: Encodable {
+                var rows = "class: sad, neutral, happy"
+                var columns = "band: sad, neutral, happy"
+                var counts: [[Int]]
+            }
+
+            init(_ figures: MoodFigures) {
+                n = figures.n
+                noFace = figures.noFace
+                accuracy = figures.accuracy
+                auc = figures.auc
+                ece = figures.ece
+                eceHappyVsSad = figures.eceHappyVsSad
+                bandAccuracy = BandsJSON(happy: figures.bandAccuracy[.happy], neutral: figures.bandAccuracy[.neutral],
+                                         sad: figures.bandAccuracy[.sad], mean: figures.bandAccuracyMean)
+                confusion = ConfusionJSON(counts: figures.confusion)
+                neutralMedian = figures.neutralMedian
+            }
+
+            enum CodingKeys: CodingKey { case n, noFace, accuracy, auc, ece, eceHappyVsSad, bandAccuracy, confusion, neutralMedian }
 
             // Metrics that cannot be computed (no faces, one class only) are null, not missing.
             func encode(to encoder: Encoder) throws {
@@ -77,8 +128,33 @@ struct EvalCommand: ParsableCommand {
                 try c.encode(accuracy, forKey: .accuracy)
                 try c.encode(auc, forKey: .auc)
                 try c.encode(ece, forKey: .ece)
+                try c.encode(eceHappyVsSad, forKey: .eceHappyVsSad)
+                try c.encode(bandAccuracy, forKey: .bandAccuracy)
+                try c.encode(confusion, forKey: .confusion)
+                try c.encode(neutralMedian, forKey: .neutralMedian)
+            }
+        }
+
+        struct ReportJSON: Encodable {
+            var all: FiguresJSON
+            var sources: [String: FiguresJSON]
+            var forwardMsMedian: Double?
+
+            init(_ report: MoodEvaluationReport) {
+                all = FiguresJSON(report.all)
+                sources = report.bySource.mapValues(FiguresJSON.init)
+                forwardMsMedian = report.forwardMillisecondsMedian.map { ($0 * 100).rounded() / 100 }
+            }
+
+            // The figures over all photos at the top (as before sources were reported), then each source's.
+            func encode(to encoder: Encoder) throws {
+                try all.encode(to: encoder)
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(sources, forKey: .sources)
                 try c.encode(forwardMsMedian, forKey: .forwardMsMedian)
             }
+
+            enum CodingKeys: CodingKey { case sources, forwardMsMedian }
         }
     }
 

@@ -51,6 +51,8 @@ struct MoodCommand: ParsableCommand {
         var face: FaceBox?
         var ms: Double
         var forwardMs: Double
+        /// Left out for a model that gives only the score.
+        var probabilities: MoodProbabilities?
 
         init(_ reading: FaceMoodReading) {
             score = reading.mood.score
@@ -60,6 +62,7 @@ struct MoodCommand: ParsableCommand {
             face = reading.mood.face
             ms = (reading.mood.milliseconds * 10).rounded() / 10
             forwardMs = (reading.forwardMilliseconds * 100).rounded() / 100
+            probabilities = reading.mood.probabilities
         }
     }
 }

@@ -179,17 +179,52 @@ import TestSupport
         }
         let result = try cli.run(["eval", "mood", "--dir", dir.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        struct Report: Decodable { var n: Int; var no_face: Int; var accuracy: Double?; var auc: Double?; var ece: Double? }
+        struct Bands: Decodable { var happy: Double?; var neutral: Double?; var sad: Double?; var mean: Double? }
+        struct Confusion: Decodable { var counts: [[Int]] }
+        struct Report: Decodable {
+            var n: Int; var no_face: Int; var accuracy: Double?; var auc: Double?; var ece: Double?
+            var ece_happy_vs_sad: Double?; var band_accuracy: Bands; var confusion: Confusion
+            var neutral_median: Double?; var sources: [String: Int]
+        }
         let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
-        #expect(report.n == 5)
+        #expect(report.n == 6)
         #expect(report.no_face == 1)
         let accuracy = try #require(report.accuracy)
         #expect((0...1).contains(accuracy))
         #expect(report.auc != nil && report.ece != nil)
+        // The shipped model gives its probabilities, so the happy-against-sad calibration is measured.
+        #expect(report.ece_happy_vs_sad != nil)
+        // Five faces found: two happy, two sad, one neutral, each counted once in its class's row.
+        #expect(report.confusion.counts.map { $0.reduce(0, +) } == [2, 1, 2])
+        #expect(report.band_accuracy.sad != nil && report.band_accuracy.neutral != nil && report.band_accuracy.happy != nil)
+        #expect(report.neutral_median != nil)
+        #expect(report.sources.isEmpty)
     }
 
-    @Test func evalMoodNeedsHappyOrSadFolders() throws {
-        expectError(try cli.run(["eval", "mood", "--dir", home.path]), code: 65, containing: "neither a happy/ nor a sad/")
+    @Test func evalMoodPerSourceFromALabelsFile() throws {
+        let csv = home.appendingPathComponent("labels.csv")
+        try """
+            file,label,source
+            \(Self.photos.path)/happy-1.jpg,happy,studio
+            \(Self.photos.path)/sad-1.jpg,sad,studio
+            \(Self.photos.path)/neutral-1.jpg,neutral,news
+
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        let result = try cli.run(["eval", "mood", "--labels", csv.path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Figures: Decodable { var n: Int }
+        struct Report: Decodable { var n: Int; var sources: [String: Figures] }
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+        #expect(report.n == 3)
+        #expect(report.sources.mapValues(\.n) == ["studio": 2, "news": 1])
+
+        try "file,label\nx.jpg,angry\n".write(to: csv, atomically: true, encoding: .utf8)
+        expectError(try cli.run(["eval", "mood", "--labels", csv.path]), code: 65, containing: "line 2: label \"angry\" is not happy, neutral or sad")
+        expectError(try cli.run(["eval", "mood", "--labels", csv.path, "--dir", home.path]), code: 64, containing: "either --dir or --labels")
+    }
+
+    @Test func evalMoodNeedsClassFolders() throws {
+        expectError(try cli.run(["eval", "mood", "--dir", home.path]), code: 65, containing: "has no happy/, neutral/ or sad/ folder")
         expectError(try cli.run(["eval", "mood", "--dir", "/nonexistent/photos"]), code: 66, containing: "/nonexistent/photos")
     }
 }

@@ -29,6 +29,18 @@ import TestSupport
         #expect(sad.facesFound == 1)
     }
 
+    @Test func theScoreIsMadeOfTheProbabilities() throws {
+        let reader = try reader()
+        for name in ["happy-1.jpg", "sad-1.jpg", "neutral-1.jpg"] {
+            let mood = try reader.readMood(photo: photo(name))
+            let p = try #require(mood.probabilities, "the shipped model names its softmax output")
+            #expect(abs(p.happy + p.neutral + p.sad - 1) < 1e-5)
+            #expect(abs(mood.score - (p.happy + p.neutral / 2)) < 1e-5)
+        }
+        let happy = try #require(try reader.readMood(photo: photo("happy-1.jpg")).probabilities)
+        #expect(happy.happy > happy.sad)
+    }
+
     @Test func largestOfTwoFacesIsUsed() throws {
         let reader = try reader()
         let mood = try reader.readMood(photo: photo("two-faces.jpg"))

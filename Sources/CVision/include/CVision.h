@@ -54,6 +54,8 @@ typedef struct {
 
 typedef struct {
     double score;                // the network's output, the mood score P(happy) + ½ P(neutral)
+    int has_probabilities;       // 1 when the network also gives its `probabilities` output (models from v2 on)
+    double probabilities[3];     // P(happy), P(neutral), P(sad): the calibrated softmax the score is made of
     int faces_found;             // faces detected (1 for an aligned crop)
     int face_x, face_y, face_w, face_h;  // the face used (the largest), in pixels of the oriented photo
     double forward_ms;           // the network's forward pass alone

@@ -14,13 +14,34 @@ public struct PhotoMood: Sendable, Equatable {
     public var facesFound: Int
     public var face: FaceBox?
     public var milliseconds: Double
+    /// The network's calibrated three-way reading the score is made of (nil for a model without it).
+    public var probabilities: MoodProbabilities?
 
-    public init(score: Double, facesFound: Int, face: FaceBox?, milliseconds: Double) {
+    public init(score: Double, facesFound: Int, face: FaceBox?, milliseconds: Double, probabilities: MoodProbabilities? = nil) {
         self.score = score
         self.facesFound = facesFound
         self.face = face
         self.milliseconds = milliseconds
+        self.probabilities = probabilities
     }
+}
+
+/// P(happy), P(neutral) and P(sad) of a face, summing to 1; the mood score is happy + ½ neutral. The
+/// score places a face on the sad ↔ happy axis; these say how sure the network is of each class.
+public struct MoodProbabilities: Sendable, Equatable, Codable {
+    public var happy: Double
+    public var neutral: Double
+    public var sad: Double
+
+    public init(happy: Double, neutral: Double, sad: Double) {
+        self.happy = happy
+        self.neutral = neutral
+        self.sad = sad
+    }
+
+    /// P(happy) / (P(happy) + P(sad)): how likely happy rather than sad, whatever the neutral share —
+    /// the reading that is calibrated on happy and sad faces (nil when both are 0).
+    public var happyAgainstSad: Double? { happy + sad > 0 ? happy / (happy + sad) : nil }
 }
 
 /// Reads a mood from a face photo (the face-mood CNN behind OpenCV).
