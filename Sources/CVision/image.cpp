@@ -157,6 +157,7 @@ extern "C" void cvision_silence_logging(void) {
 
 cvision_status cvision::load_photo(const char *path, int64_t max_pixels, cv::Mat &colour, int &source_channels,
                                   char *message, size_t message_size) {
+    std::vector<unsigned char> bytes;
     try {
         cvision_silence_logging();
         struct stat st;
@@ -182,7 +183,7 @@ cvision_status cvision::load_photo(const char *path, int64_t max_pixels, cv::Mat
             set_message(message, message_size, std::strerror(errno));
             return CVISION_UNREADABLE;
         }
-        std::vector<unsigned char> bytes(size_t(st.st_size));
+        bytes.resize(size_t(st.st_size));
         size_t got = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), f);
         bool read_error = std::ferror(f);
         std::fclose(f);
@@ -191,6 +192,20 @@ cvision_status cvision::load_photo(const char *path, int64_t max_pixels, cv::Mat
             return CVISION_UNREADABLE;
         }
         bytes.resize(got);
+    } catch (const std::bad_alloc &) {
+        set_message(message, message_size, "out of memory while reading the image");
+        return CVISION_TOO_LARGE;
+    } catch (...) {
+        set_message(message, message_size, "unexpected error while reading the image");
+        return CVISION_INTERNAL;
+    }
+    return decode_photo(bytes, max_pixels, colour, source_channels, message, message_size);
+}
+
+cvision_status cvision::decode_photo(const std::vector<unsigned char> &bytes, int64_t max_pixels, cv::Mat &colour,
+                                    int &source_channels, char *message, size_t message_size) {
+    try {
+        cvision_silence_logging();
         if (bytes.empty()) {
             set_message(message, message_size, "empty file (0 bytes)");
             return CVISION_CORRUPT;

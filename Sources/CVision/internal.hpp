@@ -24,6 +24,10 @@ inline void set_message(char *buffer, size_t size, const char *text) {
 cvision_status load_photo(const char *path, int64_t max_pixels, cv::Mat &colour, int &source_channels,
                           char *message, size_t message_size);
 
+// Decodes a photo file's bytes as load_photo does once it has read them (the same checks and messages).
+cvision_status decode_photo(const std::vector<unsigned char> &bytes, int64_t max_pixels, cv::Mat &colour,
+                            int &source_channels, char *message, size_t message_size);
+
 // Decoders (codecs.cpp): 8-bit BGR, or an empty Mat when the data cannot be decoded; channels is
 // what the file stores (1 grey, 3 colour, 4 with alpha).
 cv::Mat decode_jpeg(const std::vector<unsigned char> &bytes, int &channels);

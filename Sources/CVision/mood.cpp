@@ -207,21 +207,13 @@ extern "C" cvision_status cvision_mood_model_load(const char *onnx_path, const c
 
 extern "C" void cvision_mood_model_free(cvision_mood_model *model) { delete model; }
 
-extern "C" cvision_status cvision_read_mood(cvision_mood_model *model, const char *photo_path, int64_t max_pixels,
-                                            int aligned, const char *annotate_path, cvision_mood_result *result,
-                                            char *message, size_t message_size) {
-    if (!model || !photo_path || !result) {
-        set_message(message, message_size, "missing argument");
-        return CVISION_INTERNAL;
-    }
-    *result = cvision_mood_result{};
+namespace {
+
+// The mood of the largest face of a photo already decoded (or of the whole image when aligned).
+cvision_status read_mood(cvision_mood_model *model, const cv::Mat &colour, int aligned, const char *annotate_path,
+                         cvision_mood_result *result, char *message, size_t message_size) {
     try {
-        cvision_silence_logging();
         const cvision_mood_settings &s = model->settings;
-        cv::Mat colour;
-        int source_channels = 0;
-        cvision_status status = cvision::load_photo(photo_path, max_pixels, colour, source_channels, message, message_size);
-        if (status != CVISION_OK) return status;
 
         cv::Mat face;
         cv::Rect box;
@@ -317,4 +309,45 @@ extern "C" cvision_status cvision_read_mood(cvision_mood_model *model, const cha
         set_message(message, message_size, "unexpected error while reading the photo");
         return CVISION_INTERNAL;
     }
+}
+
+}  // namespace
+
+extern "C" cvision_status cvision_read_mood(cvision_mood_model *model, const char *photo_path, int64_t max_pixels,
+                                            int aligned, const char *annotate_path, cvision_mood_result *result,
+                                            char *message, size_t message_size) {
+    if (!model || !photo_path || !result) {
+        set_message(message, message_size, "missing argument");
+        return CVISION_INTERNAL;
+    }
+    *result = cvision_mood_result{};
+    cvision_silence_logging();
+    cv::Mat colour;
+    int source_channels = 0;
+    cvision_status status = cvision::load_photo(photo_path, max_pixels, colour, source_channels, message, message_size);
+    if (status != CVISION_OK) return status;
+    return read_mood(model, colour, aligned, annotate_path, result, message, message_size);
+}
+
+extern "C" cvision_status cvision_read_mood_bytes(cvision_mood_model *model, const unsigned char *bytes, size_t size,
+                                                  int64_t max_pixels, int aligned, const char *annotate_path,
+                                                  cvision_mood_result *result, char *message, size_t message_size) {
+    if (!model || (!bytes && size > 0) || !result) {
+        set_message(message, message_size, "missing argument");
+        return CVISION_INTERNAL;
+    }
+    *result = cvision_mood_result{};
+    cvision_silence_logging();
+    cv::Mat colour;
+    int source_channels = 0;
+    cvision_status status;
+    try {
+        const std::vector<unsigned char> copy(bytes, bytes + size);
+        status = cvision::decode_photo(copy, max_pixels, colour, source_channels, message, message_size);
+    } catch (const std::bad_alloc &) {
+        set_message(message, message_size, "out of memory while reading the photo");
+        return CVISION_TOO_LARGE;
+    }
+    if (status != CVISION_OK) return status;
+    return read_mood(model, colour, aligned, annotate_path, result, message, message_size);
 }

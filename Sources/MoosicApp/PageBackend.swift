@@ -70,19 +70,9 @@ public actor PageBackend {
         for frame in frames where frame.count > FaceMoodReader.maxPhotoBytes {
             throw MoosicError.invalidData("the photo is \(frame.count) bytes, more than the limit of \(FaceMoodReader.maxPhotoBytes)")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("moosic-frames-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var readings: [PhotoMood?] = []
-        for (index, frame) in frames.enumerated() {
-            let url = folder.appendingPathComponent("frame-\(index)")
-            try frame.write(to: url)
-            // The same reader as `moosic mood`, with its limits; the file name is ours, not the user's.
-            do {
-                readings.append(try reader.readIfFace(photo: url.path)?.mood)
-            } catch MoosicError.invalidData(let message) {
-                throw MoosicError.invalidData(message.replacingOccurrences(of: url.path, with: "frame \(index + 1)"))
-            }
+        // The same reader as `moosic mood`, with its limits, over the bytes as they came (no file).
+        let readings = try frames.enumerated().map { index, frame in
+            try reader.readIfFace(photoBytes: frame, name: "frame \(index + 1)")?.mood
         }
         guard let combined = FrameMood.combine(readings) else {
             throw MoosicError.invalidData(frames.count == 1 ? "no face found in the photo" : "no face found in any of the \(frames.count) frames")

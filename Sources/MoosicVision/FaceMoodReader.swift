@@ -148,14 +148,37 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     public func readIfFace(photo: String, aligned: Bool = false, annotate: String? = nil) throws -> FaceMoodReading? {
         if let annotate { try Self.checkAnnotationPath(annotate) }
         if let size = (try? FileManager.default.attributesOfItem(atPath: photo))?[.size] as? Int, size > Self.maxPhotoBytes {
-            throw MoosicError.invalidData("cannot use \(photo) as a photo: it is \(size) bytes, more than the limit of \(Self.maxPhotoBytes)")
+            throw Self.tooLarge(photo, bytes: size)
         }
+        return try reading(of: photo) { result, message in
+            cvision_read_mood(model, photo, maxPixels, aligned ? 1 : 0, annotate, &result, &message, message.count)
+        }
+    }
+
+    /// As `readIfFace(photo:)` for a photo file's bytes in memory (the page's camera frames and uploads:
+    /// no temporary file); `name` stands for the photo in messages ("cannot use <name> as a photo: …").
+    public func readIfFace(photoBytes: Data, name: String, aligned: Bool = false) throws -> FaceMoodReading? {
+        guard photoBytes.count <= Self.maxPhotoBytes else { throw Self.tooLarge(name, bytes: photoBytes.count) }
+        return try reading(of: name) { result, message in
+            photoBytes.withUnsafeBytes { buffer in
+                cvision_read_mood_bytes(model, buffer.bindMemory(to: UInt8.self).baseAddress, buffer.count, maxPixels,
+                                        aligned ? 1 : 0, nil, &result, &message, message.count)
+            }
+        }
+    }
+
+    static func tooLarge(_ name: String, bytes: Int) -> MoosicError {
+        .invalidData("cannot use \(name) as a photo: it is \(bytes) bytes, more than the limit of \(Self.maxPhotoBytes)")
+    }
+
+    /// Runs one CVision reading under the lock and makes its result a reading (nil: no face) or an error
+    /// naming `name`.
+    private func reading(of name: String,
+                         _ read: (inout cvision_mood_result, inout [CChar]) -> cvision_status) throws -> FaceMoodReading? {
         let start = DispatchTime.now().uptimeNanoseconds
         var result = cvision_mood_result()
         var message = [CChar](repeating: 0, count: 600)
-        let status = lock.withLock {
-            cvision_read_mood(model, photo, maxPixels, aligned ? 1 : 0, annotate, &result, &message, message.count)
-        }
+        let status = lock.withLock { read(&result, &message) }
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         switch status {
         case CVISION_OK:
@@ -171,7 +194,7 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
         case CVISION_WRITE_FAILED:
             throw MoosicError.usage(Self.string(message))
         default:
-            throw Self.error(status: status, path: photo, message: Self.string(message))
+            throw Self.error(status: status, path: name, message: Self.string(message))
         }
     }
 

@@ -41,6 +41,19 @@ import TestSupport
         #expect(happy.happy > happy.sad)
     }
 
+    @Test func bytesInMemoryReadAsTheirFile() throws {
+        let reader = try reader()
+        for name in ["happy-1.jpg", "two-faces.jpg", "formats/exif-rotated.jpg"] {
+            let file = try #require(try reader.readIfFace(photo: photo(name)))
+            let bytes = try #require(try reader.readIfFace(photoBytes: Data(contentsOf: Self.photos.appendingPathComponent(name)), name: name))
+            #expect(bytes.mood.score == file.mood.score && bytes.mood.face == file.mood.face && bytes.mood.facesFound == file.mood.facesFound)
+        }
+        #expect(try reader.readIfFace(photoBytes: Data(contentsOf: Self.photos.appendingPathComponent("no-face.jpg")), name: "x") == nil)
+        #expect(throws: MoosicError.invalidData("cannot use the upload as a photo: empty file (0 bytes)")) {
+            try reader.readIfFace(photoBytes: Data(), name: "the upload")
+        }
+    }
+
     @Test func largestOfTwoFacesIsUsed() throws {
         let reader = try reader()
         let mood = try reader.readMood(photo: photo("two-faces.jpg"))

@@ -77,6 +77,11 @@ void cvision_mood_model_free(cvision_mood_model *model);
 cvision_status cvision_read_mood(cvision_mood_model *model, const char *photo_path, int64_t max_pixels,
                                  int aligned, const char *annotate_path, cvision_mood_result *result,
                                  char *message, size_t message_size);
+// The same for a photo file's bytes in memory (the page's camera frames and uploads): the same
+// checks, limits and messages, without a file.
+cvision_status cvision_read_mood_bytes(cvision_mood_model *model, const unsigned char *bytes, size_t size,
+                                       int64_t max_pixels, int aligned, const char *annotate_path,
+                                       cvision_mood_result *result, char *message, size_t message_size);
 
 // Writes an 8-bit RGB image (height rows of width*3 bytes) as a baseline JPEG file of the given
 // quality (1-100): moosic's generated playlist covers. CVISION_WRITE_FAILED when the file cannot be
