@@ -13,6 +13,8 @@ let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 //   MoosicCore    the domain: catalog rows, emotion and genre models, ranking, the pipeline and the
 //                 narrow repository and stage protocols it runs on, where state and data are
 //                 (MoosicEnvironment); imports MoosicML only
+//   MoosicIO      the operating system's side of Core's ports: HTTP over URLSession, files read a chunk
+//                 at a time, model files, file locks — so that MoosicCore itself does no I/O
 //   MoosicStore   the SQLite store (GRDB): the only code that writes SQL
 //   MoosicSpotify the Spotify Web API client (PKCE login, library sync, playlist writes)
 //   MoosicVision  the face-mood reader over CVision (OpenCV)
@@ -42,10 +44,12 @@ let package = Package(
     targets: [
         .target(name: "MoosicML"),
         .target(name: "MoosicCore", dependencies: ["MoosicML"]),
+        .target(name: "MoosicIO", dependencies: ["MoosicCore", "MoosicML"]),
         .target(
             name: "MoosicStore",
             dependencies: [
                 "MoosicCore",
+                "MoosicIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -54,6 +58,7 @@ let package = Package(
             name: "MoosicSpotify",
             dependencies: [
                 "MoosicCore",
+                "MoosicIO",
                 // SHA-256 for the PKCE code challenge (S256).
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -64,12 +69,12 @@ let package = Package(
             linkerSettings: (openCVModules + imageLibraries).map { .linkedLibrary($0) }
         ),
         .target(name: "MoosicVision", dependencies: ["MoosicCore", "CVision"]),
-        .target(name: "MoosicFeatures", dependencies: ["MoosicCore"]),
+        .target(name: "MoosicFeatures", dependencies: ["MoosicCore", "MoosicIO"]),
         // Debian's liblzma, to read the shipped catalog (Models/spotify-tracks.csv.xz).
         .systemLibrary(name: "CLzma", path: "Sources/CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         // Debian's zlib, to read gzip-compressed catalogs (`catalog import tracks.csv.gz`).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicStore", "MoosicSpotify", "MoosicVision",
+        .target(name: "MoosicApp", dependencies: ["MoosicML", "MoosicCore", "MoosicIO", "MoosicStore", "MoosicSpotify", "MoosicVision",
                                                   "MoosicFeatures", "CLzma", "CZlib",
                                                   .product(name: "TOMLKit", package: "TOMLKit")]),
         // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
@@ -82,6 +87,7 @@ let package = Package(
             name: "moosic",
             dependencies: [
                 "MoosicApp",
+                "MoosicIO",
                 "MoosicServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -89,31 +95,32 @@ let package = Package(
         // The loopback Spotify the Spotify tests run against (test support, not shipped).
         .target(
             name: "SpotifyEmulator",
-            dependencies: ["MoosicSpotify", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MoosicSpotify", "MoosicIO", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SpotifyEmulator"
         ),
         // The loopback features service (ReccoBeats-compatible) the features tests run against.
         // It reuses MoosicSpotify's loopback HTTP server.
-        .target(name: "FeaturesEmulator", dependencies: ["MoosicCore", "MoosicSpotify"], path: "Tests/FeaturesEmulator"),
+        .target(name: "FeaturesEmulator", dependencies: ["MoosicCore", "MoosicIO", "MoosicSpotify"], path: "Tests/FeaturesEmulator"),
         // The emulator as a process, for the browser tests (Scripts/browser-test.py).
         .executableTarget(name: "spotify-emulator", dependencies: ["SpotifyEmulator"], path: "Tests/SpotifyEmulatorServer"),
         // What the test suites share (the repository root, catalog rows, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // One test target per target, its folders mirroring the target's.
         .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
-        .testTarget(name: "MoosicMLTests", dependencies: ["MoosicML", "MoosicCore", "TestSupport"]),
-        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicIOTests", dependencies: ["MoosicIO", "MoosicCore", "TestSupport"]),
+        .testTarget(name: "MoosicMLTests", dependencies: ["MoosicML", "MoosicCore", "MoosicIO", "TestSupport"]),
+        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicApp", "MoosicIO", "SpotifyEmulator", "TestSupport"]),
         // The store's own tests check its pragmas and tables with SQL; no other suite may.
         .testTarget(name: "MoosicStoreTests", dependencies: [
             "MoosicStore", "MoosicApp", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicApp", "SpotifyEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicApp", "MoosicIO", "SpotifyEmulator", "TestSupport"]),
         .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicApp", "FeaturesEmulator", "TestSupport"]),
-        .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "MoosicIO", "TestSupport"]),
         .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "MoosicIO", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

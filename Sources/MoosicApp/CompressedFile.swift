@@ -2,6 +2,7 @@ import CLzma
 import CZlib
 import Foundation
 import MoosicCore
+import MoosicIO
 
 /// Catalog files as `catalog import` and the first-use import read them: plain, or compressed with
 /// xz (Debian's liblzma) or gzip (zlib), chosen by the name's ending. A compressed file is

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import MoosicCore
+import MoosicIO
 import MoosicML
 import MoosicSpotify
 import MoosicStore

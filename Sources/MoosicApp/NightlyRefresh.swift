@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicML
 import MoosicStore
 import MoosicSpotify

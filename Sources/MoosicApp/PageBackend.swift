@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicSpotify
 import MoosicStore
 import MoosicVision

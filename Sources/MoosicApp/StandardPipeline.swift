@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicFeatures
 import MoosicML
 import MoosicSpotify

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import MoosicCore
+import MoosicIO
 
 /// A ReccoBeats-compatible audio-features client: `GET {base}/audio-features?ids=<at most 40
 /// Spotify ids, comma-separated>`, answered `{"content":[{…}]}` where an item's only link back to

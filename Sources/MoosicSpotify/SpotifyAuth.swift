@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 
 /// Spotify's accounts service: the authorize URL and the token endpoint (`/api/token`), PKCE style
 /// (a client id, no secret).

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import MoosicCore
+import MoosicIO
 
 /// One user's Spotify login. Its description never shows the tokens, so logging or interpolating
 /// it by mistake leaks nothing.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import MoosicCore
+import MoosicIO
 import MoosicML
 
 /// What an import did.

@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicSpotify
 
 /// A loopback ReccoBeats-compatible features service for the tests, on 127.0.0.1 and a free port:

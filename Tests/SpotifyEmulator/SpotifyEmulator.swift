@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicSpotify
 
 /// A loopback Spotify for the tests: the accounts service (/accounts/authorize, /accounts/api/token)

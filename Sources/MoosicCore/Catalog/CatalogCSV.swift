@@ -29,10 +29,10 @@ public enum CatalogCSV {
         public var invalidRows: Int
     }
 
-    /// Reads a file; a missing file is `fileMissing`, an unreadable one `invalidData`.
-    public static func read(url: URL, progress: ((Double) -> Void)? = nil) throws -> Contents {
+    /// Reads all of a source's rows (MoosicIO's `read(url:)` reads a file); `name` is the file's, for messages.
+    public static func read(source: any ByteSource, name: String, progress: ((Double) -> Void)? = nil) throws -> Contents {
         var rows: [CatalogRow] = []
-        let summary = try scan(url: url, progress: progress) { rows.append($0) }
+        let summary = try scan(source: source, name: name, progress: progress) { rows.append($0) }
         return Contents(rows: rows, problems: summary.problems, invalidRows: summary.invalidRows)
     }
 
@@ -44,28 +44,15 @@ public enum CatalogCSV {
         public var invalidRows: Int
     }
 
-    /// Reads and validates a file a chunk at a time, handing each valid row to `row` in file order,
-    /// so that a big file never has to be in memory whole, as bytes or as rows.
-    public static func scan(url: URL, chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
-                            row: (CatalogRow) throws -> Void) throws -> Summary {
-        try scan(source: FileByteSource(url: url), name: url.lastPathComponent, chunkSize: chunkSize, progress: progress, row: row)
-    }
-
-    /// `scan` over any source of CSV bytes (a plain file, or a decompressor over one).
+    /// Reads and validates a source of CSV bytes (a plain file, or a decompressor over one) a chunk at a
+    /// time, handing each valid row to `row` in file order, so that a big file never has to be in memory
+    /// whole, as bytes or as rows.
     public static func scan(source: any ByteSource, name: String, chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
                             row: (CatalogRow) throws -> Void) throws -> Summary {
         var column: ColumnIndex?
         return try scanRecords(source: source, name: name, required: requiredColumns, chunkSize: chunkSize, progress: progress) { validator, index in
             try catalogRecord(&validator, index, &column, row: row)
         }
-    }
-
-    /// `Parser` over a file a chunk at a time (see `scan`).
-    static func scanRecords(url: URL, required: [String], hint: @escaping ([String: Int]) -> String = { _ in "" },
-                            chunkSize: Int = 4 << 20, progress: ((Double) -> Void)? = nil,
-                            record: (inout RowValidator, [String: Int]) throws -> Bool) throws -> Summary {
-        try scanRecords(source: FileByteSource(url: url), name: url.lastPathComponent, required: required, hint: hint,
-                        chunkSize: chunkSize, progress: progress, record: record)
     }
 
     static func scanRecords(source: any ByteSource, name: String, required: [String],

@@ -57,9 +57,10 @@ public enum MoodSongsCSV {
         public var invalidRows: Int
     }
 
-    public static func read(url: URL) throws -> Contents {
+    /// Reads all of a source's songs (MoosicIO's `read(url:)` reads a file); `name` is the file's, for messages.
+    public static func read(source: any ByteSource, name: String) throws -> Contents {
         var songs: [MoodSong] = []
-        let summary = try CatalogCSV.scanRecords(url: url, required: requiredColumns, hint: hint) { validator, index in
+        let summary = try CatalogCSV.scanRecords(source: source, name: name, required: requiredColumns, hint: hint) { validator, index in
             try record(&validator, index) { songs.append($0) }
         }
         return Contents(songs: songs, problems: summary.problems, invalidRows: summary.invalidRows)

@@ -213,25 +213,6 @@ public struct SongEmotionModel: Sendable, Equatable {
         return try encoder.encode(file)
     }
 
-    public func save(to url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try encoded().write(to: url, options: .atomic)
-        } catch let error as MoosicError {
-            throw error
-        } catch {
-            throw MoosicError.internalFailure("cannot write the model to \(url.path): \(error.localizedDescription)")
-        }
-    }
-
-    public static func load(from url: URL) throws -> SongEmotionModel {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw MoosicError.fileMissing(path: url.path) }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw MoosicError.invalidData("cannot read the model \(url.path)")
-        }
-        return try decode(data, name: url.path)
-    }
-
     /// Refuses, with a message that says why, anything but a valid model file of this kind and version.
     public static func decode(_ data: Data, name: String) throws -> SongEmotionModel {
         let decoder = JSONDecoder()

@@ -6,18 +6,18 @@ public enum GenreTraining {
     /// The shipped model's file name, found through `MoosicEnvironment.modelURL`.
     public static let modelFileName = "genre_forest.rf"
 
-    /// The rows of a catalog CSV as examples; invalid rows are skipped and counted.
-    public static func load(url: URL, genres: [String]? = nil) throws -> (data: GenreData, invalidRows: Int) {
-        let contents = try CatalogCSV.read(url: url)
+    /// The rows of a catalog CSV (`name`: its file's name) as examples; invalid rows are skipped and
+    /// counted (MoosicIO's `load(url:genres:)` reads the file).
+    public static func load(contents: CatalogCSV.Contents, name: String, genres: [String]? = nil) throws -> (data: GenreData, invalidRows: Int) {
         let wanted = genres.map(Set.init)
         let data = GenreData(rows: contents.rows, genres: wanted)
         if let wanted {
             let missing = wanted.subtracting(data.genres).sorted()
             guard missing.isEmpty else {
-                throw MoosicError.invalidData("\(url.lastPathComponent) has no rows of genre(s) \(missing.joined(separator: ", "))")
+                throw MoosicError.invalidData("\(name) has no rows of genre(s) \(missing.joined(separator: ", "))")
             }
         }
-        guard data.count > 0 else { throw MoosicError.invalidData("\(url.lastPathComponent) has no valid rows to learn from") }
+        guard data.count > 0 else { throw MoosicError.invalidData("\(name) has no valid rows to learn from") }
         return (data, contents.invalidRows)
     }
 

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
+import MoosicIO
 
 @Suite struct GenreTrainingTests {
     /// `perGenre` tracks of each genre, told apart by their "value" features (calm 0.1, mid 0.5,

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
+import MoosicIO
 
 /// Rows with `features` values each: class k's first feature lies in [k, k + 0.4) on a grid of 50
 /// values (the others are noise), so the classes are separable by thresholds on feature 0 alone.

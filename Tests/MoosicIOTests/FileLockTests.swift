@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import MoosicCore
+import MoosicCore
+import MoosicIO
 
 @Suite struct FileLockTests {
     @Test func aHeldLockIsTemporaryAtOnceAndFreeOnceReleased() throws {

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import MoosicCore
 
 /// An exclusive lock on a file (flock): held until the value is released or the process ends, so
 /// a crashed run never leaves a stale lock behind.
