@@ -73,10 +73,14 @@ let package = Package(
                                                   "MoosicFeatures", "CLzma", "CZlib",
                                                   .product(name: "TOMLKit", package: "TOMLKit")]),
         // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
+        // The page's files are embedded in the binary, not a resource bundle beside it, which the
+        // installed moosic would lack (Sources/MoosicServer/PageAssets.swift says why).
         .target(
             name: "MoosicServer",
             dependencies: ["MoosicApp", "MoosicCore", .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "NIOCore", package: "swift-nio")]
+                           .product(name: "NIOCore", package: "swift-nio")],
+            resources: [.embedInCode("Resources/page.html"), .embedInCode("Resources/page.css"),
+                        .embedInCode("Resources/page.js")]
         ),
         .executableTarget(
             name: "moosic",
