@@ -102,7 +102,7 @@ public struct RecommendationJSON: Encodable, Sendable {
             created: r.playlist?.created ?? false, written: r.playlist != nil,
             cover: r.cover?.path, coverUploaded: r.cover?.uploaded ?? false,
             tracks: r.picks.map { p in
-                Track(id: p.candidate.id, uri: "spotify:track:\(p.candidate.id)", name: p.candidate.name,
+                Track(id: p.candidate.id, uri: SpotifyTrackURI(id: p.candidate.id).description, name: p.candidate.name,
                       artists: p.candidate.artists.replacingOccurrences(of: ";", with: ", "), genre: p.candidate.genre,
                       emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target),
                       arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason,

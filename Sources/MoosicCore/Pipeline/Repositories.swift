@@ -134,7 +134,7 @@ public protocol PlaylistRepository: Sendable {
     func recordCreatedPlaylist(user: String, id: String, name: String, url: String?, at date: Date) throws
     /// The playlist as written: its details and its tracks in order.
     func recordGeneratedPlaylist(user: String, id: String, name: String, url: String?, snapshot: String?, mood: Double?,
-                                 uris: [String], at date: Date) throws
+                                 uris: [SpotifyTrackURI], at date: Date) throws
 }
 
 /// Where a track's audio features came from.
