@@ -144,7 +144,7 @@ public struct RecommendPipeline: Sendable {
         let (feedback, memory) = try readListener(user: request.user, library: libraryIndex, at: time,
                                                   freshNights: request.options.freshNights, record: !request.dryRun)
         let picks = Ranker.rank(mood: mood, profile: catalogProfile, candidates: candidates,
-                                library: libraryIndex, energy: try catalog.listenerEnergy(of: library),
+                                library: libraryIndex, arousal: try catalog.listenerArousal(of: library),
                                 memory: memory, options: request.options)
         if picks.count < request.options.size {
             notes.append("only \(picks.count) of \(request.options.size) songs fit (the catalog is small for these genres)")
