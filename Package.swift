@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "MoosicCore",
                 "MoosicIO",
+                "MoosicML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -78,10 +79,14 @@ let package = Package(
                                                   "MoosicFeatures", "CLzma", "CZlib",
                                                   .product(name: "TOMLKit", package: "TOMLKit")]),
         // `moosic serve`: the local page over MoosicApp (HTTP adapter, Hummingbird 2, 127.0.0.1 only).
+        // The page's files are embedded in the binary, not a resource bundle beside it, which the
+        // installed moosic would lack (Sources/MoosicServer/PageAssets.swift says why).
         .target(
             name: "MoosicServer",
-            dependencies: ["MoosicApp", "MoosicCore", .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["MoosicApp", "MoosicCore", "MoosicVision", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio")],
+            resources: [.embedInCode("Resources/page.html"), .embedInCode("Resources/page.css"),
+                        .embedInCode("Resources/page.js")]
         ),
         .executableTarget(
             name: "moosic",
@@ -89,13 +94,15 @@ let package = Package(
                 "MoosicApp",
                 "MoosicIO",
                 "MoosicServer",
+                // The types MoosicApp hands out, imported by name.
+                "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify", "MoosicFeatures", "MoosicVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The loopback Spotify the Spotify tests run against (test support, not shipped).
         .target(
             name: "SpotifyEmulator",
-            dependencies: ["MoosicSpotify", "MoosicIO", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MoosicCore", "MoosicIO", "MoosicSpotify", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/SpotifyEmulator"
         ),
         // The loopback features service (ReccoBeats-compatible) the features tests run against.
@@ -105,22 +112,29 @@ let package = Package(
         .executableTarget(name: "spotify-emulator", dependencies: ["SpotifyEmulator"], path: "Tests/SpotifyEmulatorServer"),
         // What the test suites share (the repository root, catalog rows, scratch folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        // One test target per target, its folders mirroring the target's.
+        // One test target per target, its folders mirroring the target's; each declares every module it imports.
         .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
         .testTarget(name: "MoosicIOTests", dependencies: ["MoosicIO", "MoosicCore", "TestSupport"]),
         .testTarget(name: "MoosicMLTests", dependencies: ["MoosicML", "MoosicCore", "MoosicIO", "TestSupport"]),
-        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicApp", "MoosicIO", "SpotifyEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify", "MoosicVision",
+                                                            "MoosicApp", "TestSupport"]),
         // The store's own tests check its pragmas and tables with SQL; no other suite may.
         .testTarget(name: "MoosicStoreTests", dependencies: [
-            "MoosicStore", "MoosicApp", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "MoosicStore", "MoosicCore", "MoosicML", "MoosicSpotify", "MoosicVision", "MoosicApp", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicApp", "MoosicIO", "SpotifyEmulator", "TestSupport"]),
-        .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicApp", "TestSupport"]),
-        .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicApp", "FeaturesEmulator", "TestSupport"]),
-        .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "MoosicIO", "TestSupport"]),
-        .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicSpotify", "MoosicCore", "MoosicML", "MoosicStore", "MoosicVision",
+                                                               "MoosicApp", "SpotifyEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicVision", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
+                                                              "MoosicApp", "TestSupport"]),
+        .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicFeatures", "MoosicCore", "MoosicStore", "FeaturesEmulator",
+                                                                "TestSupport"]),
+        .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
+                                                           "MoosicVision", "TestSupport"]),
+        .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "MoosicCore", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "MoosicIO", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),
+        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
+                                                           "MoosicVision", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -39,7 +39,8 @@ public struct RecommendationJSON: Encodable, Sendable {
     struct Track: Encodable, Sendable {
         var id, uri, name, artists, genre: String
         var emotion, score, target: Double
-        /// P(energetic) and the energy the position aimed at.
+        /// P(energetic) (the energy score, `arousal` in code) and the energy score the position aimed at:
+        /// `energy_target` is the contract's key (docs/cli.md), kept though the code says `arousalTarget`.
         var arousal, energyTarget: Double
         var reason: String
         /// When moosic last gave it, for a song given again on one of the last fresh nights (else nil).
@@ -102,10 +103,10 @@ public struct RecommendationJSON: Encodable, Sendable {
             created: r.playlist?.created ?? false, written: r.playlist != nil,
             cover: r.cover?.path, coverUploaded: r.cover?.uploaded ?? false,
             tracks: r.picks.map { p in
-                Track(id: p.candidate.id, uri: "spotify:track:\(p.candidate.id)", name: p.candidate.name,
+                Track(id: p.candidate.id, uri: SpotifyTrackURI(id: p.candidate.id).description, name: p.candidate.name,
                       artists: p.candidate.artists.replacingOccurrences(of: ";", with: ", "), genre: p.candidate.genre,
                       emotion: round3(p.candidate.emotion), score: round3(p.score), target: round3(p.target),
-                      arousal: round3(p.candidate.arousal), energyTarget: round3(p.energyTarget), reason: p.reason,
+                      arousal: round3(p.candidate.arousal), energyTarget: round3(p.arousalTarget), reason: p.reason,
                       givenBefore: p.givenBefore?.formatted(.iso8601))
             })
         quality = r.quality

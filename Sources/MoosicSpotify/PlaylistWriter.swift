@@ -21,12 +21,11 @@ public struct PlaylistWriter: PlaylistPublishing {
     struct Items: Encodable, Sendable { var uris: [String] }
     struct Details: Encodable, Sendable { var name: String; var description: String; var `public`: Bool? }
 
-    public func write(user: String, name: String, description: String, uris: [String],
+    public func write(user: String, name: String, description: String, uris: [SpotifyTrackURI],
                       mood: Double? = nil) async throws -> PublishedPlaylist {
         guard user == session.user else {
             throw MoosicError.internalFailure("playlist of \(user) asked through the session of \(session.user)")
         }
-        try Self.validate(uris)
         let client = session.client
         var target: (id: String, url: String?)?
         var created = false
@@ -58,12 +57,6 @@ public struct PlaylistWriter: PlaylistPublishing {
         try repository.recordGeneratedPlaylist(user: user, id: playlist.id, name: name, url: playlist.url, snapshot: snapshot,
                                                mood: mood, uris: uris, at: now())
         return PublishedPlaylist(id: playlist.id, url: playlist.url, name: name, created: created, trackCount: uris.count)
-    }
-
-    static func validate(_ uris: [String]) throws {
-        for uri in uris where !(uri.hasPrefix("spotify:track:") && uri.count > "spotify:track:".count) {
-            throw MoosicError.invalidData("not a Spotify track URI: \(uri)")
-        }
     }
 
     /// A new private playlist, or the one an interrupted earlier creation left behind.
@@ -106,9 +99,9 @@ public struct PlaylistWriter: PlaylistPublishing {
     /// PUT replaces the items with the first batch, POSTs append the rest. A POST whose answer was
     /// lost may or may not have been applied, so the whole sequence starts again from the PUT,
     /// which makes it right either way.
-    private func replaceItems(of id: String, with uris: [String]) async throws -> String? {
+    private func replaceItems(of id: String, with uris: [SpotifyTrackURI]) async throws -> String? {
         let batches = stride(from: 0, to: max(uris.count, 1), by: Self.batchSize).map {
-            Array(uris[$0..<min($0 + Self.batchSize, uris.count)])
+            uris[$0..<min($0 + Self.batchSize, uris.count)].map(\.description)
         }
         var failures = 0
         while true {
@@ -142,9 +135,8 @@ public struct LocalPlaylistWriter: PlaylistPublishing {
         self.now = now
     }
 
-    public func write(user: String, name: String, description: String, uris: [String],
+    public func write(user: String, name: String, description: String, uris: [SpotifyTrackURI],
                       mood: Double? = nil) async throws -> PublishedPlaylist {
-        try PlaylistWriter.validate(uris)
         let created = try repository.generatedPlaylistID(user: user) == nil
         let id = Self.idPrefix + user
         try repository.recordGeneratedPlaylist(user: user, id: id, name: name, url: nil, snapshot: nil, mood: mood,

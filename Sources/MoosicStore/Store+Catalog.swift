@@ -15,7 +15,7 @@ extension Store: CatalogRepository {
 
     /// The P(energetic) and catalog genres of every library track the catalog has (found as
     /// `catalogTrackID` finds it, each catalog track once); one read for the whole library.
-    public func listenerEnergy(of library: [LibraryTrack]) throws -> ListenerEnergy {
+    public func listenerArousal(of library: [LibraryTrack]) throws -> ListenerArousal {
         try read { db in
             let arousal = try db.makeStatement(sql: "SELECT arousal FROM track WHERE id = ? AND arousal IS NOT NULL")
             let genres = try db.makeStatement(sql: "SELECT genre FROM track_genre WHERE track_id = ? ORDER BY genre")
@@ -26,7 +26,7 @@ extension Store: CatalogRepository {
                       let value = try Double.fetchOne(arousal, arguments: [id]) else { continue }
                 samples.append((try String.fetchAll(genres, arguments: [id]), value))
             }
-            return ListenerEnergy(samples: samples)
+            return ListenerArousal(samples: samples)
         }
     }
 

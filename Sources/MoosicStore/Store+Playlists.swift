@@ -57,7 +57,7 @@ extension Store: PlaylistRepository {
     }
 
     public func recordGeneratedPlaylist(user: String, id: String, name: String, url: String?, snapshot: String?, mood: Double?,
-                                        uris: [String], at date: Date) throws {
+                                        uris: [SpotifyTrackURI], at date: Date) throws {
         let timestamp = Self.timestamp(date)
         try write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO user_profile (id, created_at) VALUES (?, ?)", arguments: [user, timestamp])
@@ -69,7 +69,7 @@ extension Store: PlaylistRepository {
             try db.execute(sql: "DELETE FROM generated_playlist_track WHERE user_id = ?", arguments: [user])
             for (position, uri) in uris.enumerated() {
                 try db.execute(sql: "INSERT INTO generated_playlist_track (user_id, position, track_id) VALUES (?, ?, ?)",
-                               arguments: [user, position, String(uri.dropFirst("spotify:track:".count))])
+                               arguments: [user, position, uri.id])
             }
         }
     }

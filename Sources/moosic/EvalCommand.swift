@@ -186,8 +186,8 @@ struct EvalCommand: ParsableCommand {
                 print(String(format: "%@  %.2f  %@  %9.3f  %18.3f  %17.3f  %12.3f  %11.3f  %16d  %11.2f  %.2f → %.2f",
                              r.photo.padding(toLength: 11, withPad: " ", startingAt: 0), r.mood,
                              r.strategy.padding(toLength: 8, withPad: " ", startingAt: 0), r.quality.genreDivergence,
-                             r.quality.meanEmotionError, r.quality.meanEnergyError, r.quality.emotionStep,
-                             r.quality.energyStep, r.quality.distinctArtists, r.quality.newToUser,
+                             r.quality.meanEmotionError, r.quality.meanArousalError, r.quality.emotionStep,
+                             r.quality.arousalStep, r.quality.distinctArtists, r.quality.newToUser,
                              r.emotionStart, r.emotionEnd))
             }
         }

@@ -45,7 +45,8 @@ struct PlaylistCommand: AsyncParsableCommand {
             let writer: PlaylistPublishing = offline
                 ? LocalPlaylistWriter(repository: store)
                 : PlaylistWriter(session: try SpotifySession.forUser(user, environment: environment), repository: store)
-            let result = try await writer.write(user: user, name: name, description: description, uris: list)
+            let result = try await writer.write(user: user, name: name, description: description,
+                                            uris: try list.map(SpotifyTrackURI.init(parsing:)))
             if json {
                 try Output.printJSON(result)
                 return

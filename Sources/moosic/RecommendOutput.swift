@@ -44,8 +44,8 @@ enum RecommendationText {
         lines.append("")
         let q = r.quality
         lines.append(String(format: "%@ strategy · genre JSD %.3f · mean |emotion − target| %.3f · |energy − target| %.3f · smoothness |Δemotion| %.3f |Δenergy| %.3f · %d artists · %.0f %% new to you",
-                            strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.meanEnergyError, q.emotionStep,
-                            q.energyStep, q.distinctArtists, q.newToUser * 100))
+                            strategy.rawValue, q.genreDivergence, q.meanEmotionError, q.meanArousalError, q.emotionStep,
+                            q.arousalStep, q.distinctArtists, q.newToUser * 100))
         return lines.joined(separator: "\n")
     }
 

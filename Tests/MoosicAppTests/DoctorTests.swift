@@ -213,8 +213,8 @@ import TestSupport
         struct Answering: HTTPTransport { func send(_ r: HTTPRequest) async throws -> HTTPResponse { HTTPResponse(status: 401) } }
         struct Refusing: HTTPTransport { func send(_ r: HTTPRequest) async throws -> HTTPResponse { throw MoosicError.temporary("cannot reach x: refused") } }
         let url = URL(string: "https://api.spotify.com/v1")!
-        #expect(await Doctor.reachability(of: url, transport: Answering()) == nil)
-        #expect(await Doctor.reachability(of: url, transport: Refusing()) == "cannot reach x: refused")
+        #expect(await ServiceProbe.reachability(of: url, transport: Answering()) == nil)
+        #expect(await ServiceProbe.reachability(of: url, transport: Refusing()) == "cannot reach x: refused")
     }
 
     // MARK: cron

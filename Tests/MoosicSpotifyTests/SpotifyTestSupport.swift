@@ -59,7 +59,8 @@ struct SpotifyHarness {
 
     func write(_ uris: [String], description: String = "moosic · happy (0.83) · 2026-11-22") async throws -> PublishedPlaylist {
         try await PlaylistWriter(session: session(), repository: store)
-            .write(user: fixtureUser, name: "moosic for moosicdemo", description: description, uris: uris, mood: 0.83)
+            .write(user: fixtureUser, name: "moosic for moosicdemo", description: description,
+                   uris: try uris.map(SpotifyTrackURI.init(parsing:)), mood: 0.83)
     }
 
     func requests(_ method: String, _ pathPrefix: String) -> Int {

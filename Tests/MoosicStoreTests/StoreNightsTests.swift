@@ -12,7 +12,7 @@ import TestSupport
     func pick(_ id: String, genre: String = "rock", new: Bool = true) -> RankedPick {
         RankedPick(candidate: RankingCandidate(id: id, name: "Song \(id)", artists: "A;B", genre: genre, emotion: 0.5,
                                                popularity: 1),
-                   target: 0.5, energyTarget: 0.5, score: 1, reason: "", isNewToUser: new)
+                   target: 0.5, arousalTarget: 0.5, score: 1, reason: "", isNewToUser: new)
     }
 
     func run(_ store: Store, at date: Date, _ ids: [String]) throws {

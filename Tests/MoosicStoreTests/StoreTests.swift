@@ -132,7 +132,7 @@ import TestSupport
         #expect(Set(try store.libraryTracks(user: "u").map(\.id)) == ["mine", "pick"])
         // Once moosic has written its playlist, the next sync brings it back: its picks are not taste.
         try store.recordGeneratedPlaylist(user: "u", id: "moosic", name: "moosic: your mood mix", url: nil, snapshot: "s",
-                                          mood: 0.5, uris: ["spotify:track:pick"], at: Date())
+                                          mood: 0.5, uris: [SpotifyTrackURI(id: "pick")], at: Date())
         #expect(try store.libraryTracks(user: "u").map(\.id) == ["mine"])
     }
 

@@ -41,7 +41,9 @@ public enum EmotionFeature: String, Sendable, Codable, CaseIterable {
 public struct EmotionScores: Sendable, Equatable {
     /// P(happy), calibrated: the happy ↔ sad axis (valence).
     public var happy: [Float]
-    /// P(energetic): the calm ↔ energetic axis (arousal).
+    /// P(energetic): the calm ↔ energetic axis. `arousal` wherever the code holds it (the store's
+    /// column too); users read it as the "energy score", and the JSON's `energy_*` keys are about it.
+    /// Never `energy` in code: that is Spotify's audio feature, one of the model's inputs.
     public var arousal: [Float]
 
     public init(happy: [Float], arousal: [Float]) {
@@ -58,7 +60,7 @@ public struct EmotionRecipe: Sendable, Codable, Equatable {
     public var l2: Float
     public var batchSize: Int
     /// Adam steps per network, fixed: on a few hundred rows a held-out early-stopping split is a
-    /// dozen songs and stops at noise (Scripts/emotion-research/REPORT.md).
+    /// dozen songs and stops at noise (Research/emotion-research/REPORT.md).
     public var steps: Int
     /// Folds of the out-of-fold scores that the calibration and the 4-mood map are fitted on.
     public var calibrationFolds: Int

@@ -37,7 +37,7 @@ public struct AgeingMood: Sendable, Equatable {
         let age = max(0, now.timeIntervalSince(latest.measuredAt))
         reading = latest.score
         ageHours = age / 3600
-        if history.count >= Self.minimumReadings, let median = ListenerEnergy.median(history) {
+        if history.count >= Self.minimumReadings, let median = ListenerArousal.median(history) {
             usual = median
             usualIsTheListeners = true
         } else {

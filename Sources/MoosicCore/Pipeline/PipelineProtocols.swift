@@ -103,11 +103,11 @@ public struct PublishedPlaylist: Sendable, Equatable, Codable {
 /// Writes the user's moosic playlist: to Spotify or, offline, only into the local store. Either
 /// way it is recorded as the user's generated playlist.
 public protocol PlaylistPublishing: Sendable {
-    func write(user: String, name: String, description: String, uris: [String], mood: Double?) async throws -> PublishedPlaylist
+    func write(user: String, name: String, description: String, uris: [SpotifyTrackURI], mood: Double?) async throws -> PublishedPlaylist
 }
 
 extension PlaylistPublishing {
-    public func write(user: String, name: String, description: String, uris: [String]) async throws -> PublishedPlaylist {
+    public func write(user: String, name: String, description: String, uris: [SpotifyTrackURI]) async throws -> PublishedPlaylist {
         try await write(user: user, name: name, description: description, uris: uris, mood: nil)
     }
 }

@@ -144,7 +144,7 @@ public struct RecommendPipeline: Sendable {
         let (feedback, memory) = try readListener(user: request.user, library: libraryIndex, at: time,
                                                   freshNights: request.options.freshNights, record: !request.dryRun)
         let picks = Ranker.rank(mood: mood, profile: catalogProfile, candidates: candidates,
-                                library: libraryIndex, energy: try catalog.listenerEnergy(of: library),
+                                library: libraryIndex, arousal: try catalog.listenerArousal(of: library),
                                 memory: memory, options: request.options)
         if picks.count < request.options.size {
             notes.append("only \(picks.count) of \(request.options.size) songs fit (the catalog is small for these genres)")
@@ -163,7 +163,7 @@ public struct RecommendPipeline: Sendable {
             let day = time.formatted(.iso8601.year().month().day())
             let age = agedMood.map { ", from a photo \($0.ageText) old" } ?? ""
             let description = "For a \(MoodLabel(score: mood).rawValue) mood (\(String(format: "%.2f", mood))\(age)), \(request.options.strategy.rawValue) strategy, \(day). Made by moosic."
-            let uris = picks.map { "spotify:track:\($0.candidate.id)" }
+            let uris = picks.map { SpotifyTrackURI(id: $0.candidate.id) }
             let published = try await publisher.write(user: request.user, name: Self.playlistName,
                                                       description: description, uris: uris, mood: mood)
             try listeners.annotateGeneratedPlaylist(user: request.user, picks: picks)

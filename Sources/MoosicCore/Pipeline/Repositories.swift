@@ -13,7 +13,7 @@ public protocol CatalogRepository: CatalogLookup, Sendable {
     /// Catalog songs of these genres that have an emotion score, one entry per (song, genre).
     func rankingCandidates(genres: [String]) throws -> [RankingCandidate]
     /// The energy of the library songs the catalog has (found as `features(for:)` finds them).
-    func listenerEnergy(of library: [LibraryTrack]) throws -> ListenerEnergy
+    func listenerArousal(of library: [LibraryTrack]) throws -> ListenerArousal
 }
 
 /// A listener's state as the recommend pipeline reads and writes it.
@@ -134,7 +134,7 @@ public protocol PlaylistRepository: Sendable {
     func recordCreatedPlaylist(user: String, id: String, name: String, url: String?, at date: Date) throws
     /// The playlist as written: its details and its tracks in order.
     func recordGeneratedPlaylist(user: String, id: String, name: String, url: String?, snapshot: String?, mood: Double?,
-                                 uris: [String], at date: Date) throws
+                                 uris: [SpotifyTrackURI], at date: Date) throws
 }
 
 /// Where a track's audio features came from.

@@ -8,11 +8,11 @@ public struct PlaylistQuality: Sendable, Equatable, Codable {
     /// Mean |emotion − target| over the picks.
     public var meanEmotionError: Double
     /// Mean |energy − energy target| over the picks.
-    public var meanEnergyError: Double
+    public var meanArousalError: Double
     /// Smoothness: mean |Δ emotion| and |Δ energy| between neighbouring songs (the transition
     /// measure of Schweiger, Parada-Cabaleiro and Schedl, EPJ Data Science 2025): lower is smoother.
     public var emotionStep: Double
-    public var energyStep: Double
+    public var arousalStep: Double
     public var distinctArtists: Int
     /// Share of picks the user does not already have.
     public var newToUser: Double
@@ -21,9 +21,9 @@ public struct PlaylistQuality: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case genreDivergence = "genre_jsd"
         case meanEmotionError = "mean_emotion_error"
-        case meanEnergyError = "mean_energy_error"
+        case meanArousalError = "mean_energy_error"
         case emotionStep = "emotion_step"
-        case energyStep = "energy_step"
+        case arousalStep = "energy_step"
         case distinctArtists = "distinct_artists"
         case newToUser = "new_to_user"
         case tracks
@@ -31,7 +31,7 @@ public struct PlaylistQuality: Sendable, Equatable, Codable {
 
     public static func measure(_ picks: [RankedPick], profile: GenreProfile) -> PlaylistQuality {
         guard !picks.isEmpty else {
-            return PlaylistQuality(genreDivergence: 1, meanEmotionError: 0, meanEnergyError: 0, emotionStep: 0, energyStep: 0,
+            return PlaylistQuality(genreDivergence: 1, meanEmotionError: 0, meanArousalError: 0, emotionStep: 0, arousalStep: 0,
                                    distinctArtists: 0, newToUser: 0, tracks: 0)
         }
         var counts: [String: Double] = [:]
@@ -42,9 +42,9 @@ public struct PlaylistQuality: Sendable, Equatable, Codable {
         return PlaylistQuality(
             genreDivergence: jensenShannon(playlist, reference),
             meanEmotionError: picks.reduce(0) { $0 + abs($1.candidate.emotion - $1.target) } / Double(picks.count),
-            meanEnergyError: picks.reduce(0) { $0 + abs($1.candidate.arousal - $1.energyTarget) } / Double(picks.count),
+            meanArousalError: picks.reduce(0) { $0 + abs($1.candidate.arousal - $1.arousalTarget) } / Double(picks.count),
             emotionStep: meanStep(picks.map(\.candidate.emotion)),
-            energyStep: meanStep(picks.map(\.candidate.arousal)),
+            arousalStep: meanStep(picks.map(\.candidate.arousal)),
             distinctArtists: artists.count,
             newToUser: Double(picks.filter(\.isNewToUser).count) / Double(picks.count),
             tracks: picks.count)

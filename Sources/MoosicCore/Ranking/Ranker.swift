@@ -67,19 +67,19 @@ public struct RankingOptions: Sendable {
     public var liftTarget: Double
     /// How much the distance to the energy target weighs against the distance to the emotion target
     /// (0: energy ignored). The mood is the point; energy keeps the songs like the listener's own.
-    public var energyWeight: Double
+    public var arousalWeight: Double
     /// `lift` moves the energy target at most this much from one song to the next.
-    public var maxEnergyStep: Double
+    public var maxArousalStep: Double
     /// Songs moosic gave on this many last nights are not given again while the candidates allow
     /// (MOOSIC_FRESH_NIGHTS; 0: no freshness rule).
     public var freshNights: Int
 
     public init(size: Int = 30, strategy: RankingStrategy = .match, seed: UInt64 = 0, excludeLibrary: Bool = true,
-                maxGenres: Int = 5, maxTracksPerArtist: Int = 2, liftTarget: Double = 0.85, energyWeight: Double = 0.35,
-                maxEnergyStep: Double = 0.1, freshNights: Int = ListenerMemory.defaultFreshNights) {
+                maxGenres: Int = 5, maxTracksPerArtist: Int = 2, liftTarget: Double = 0.85, arousalWeight: Double = 0.35,
+                maxArousalStep: Double = 0.1, freshNights: Int = ListenerMemory.defaultFreshNights) {
         self.freshNights = freshNights
-        self.energyWeight = energyWeight
-        self.maxEnergyStep = maxEnergyStep
+        self.arousalWeight = arousalWeight
+        self.maxArousalStep = maxArousalStep
         self.size = size
         self.strategy = strategy
         self.seed = seed
@@ -96,7 +96,7 @@ public struct RankedPick: Sendable, Equatable {
     /// The emotion this position aimed at.
     public var target: Double
     /// The energy (P(energetic)) this position aimed at.
-    public var energyTarget: Double
+    public var arousalTarget: Double
     /// 1 − the weighted distance to the two targets, plus the small popularity and seed terms that
     /// ordered the choice.
     public var score: Double
@@ -164,7 +164,7 @@ public enum Ranker {
     }
 
     public static func rank(mood: Double, profile: GenreProfile, candidates: [RankingCandidate], library: LibraryIndex,
-                            energy: ListenerEnergy = ListenerEnergy(samples: []), memory: ListenerMemory = .none,
+                            arousal: ListenerArousal = ListenerArousal(samples: []), memory: ListenerMemory = .none,
                             options: RankingOptions) -> [RankedPick] {
         var pool = options.excludeLibrary ? candidates.filter { !library.contains($0) } : candidates
         // A song the listener removed from moosic's playlist is never offered again.
@@ -185,8 +185,8 @@ public enum Ranker {
         // genre's typical song (the median of the catalog's candidates).
         var anchors: [String: Double] = [:]
         for (genre, _) in quotas {
-            anchors[genre] = energy.anchor(genre: genre)
-                ?? ListenerEnergy.median((byGenre[genre] ?? []).map(\.candidate.arousal)) ?? 0.5
+            anchors[genre] = arousal.anchor(genre: genre)
+                ?? ListenerArousal.median((byGenre[genre] ?? []).map(\.candidate.arousal)) ?? 0.5
         }
 
         var usedIDs = Set<String>()
@@ -196,16 +196,16 @@ public enum Ranker {
         for (position, genre) in sequence.enumerated() {
             let target = targets[position]
             let anchor = anchors[genre] ?? 0.5
-            let energyTarget: Double
+            let arousalTarget: Double
             switch options.strategy {
             case .match:
-                energyTarget = anchor
+                arousalTarget = anchor
             case .lift:
                 // From the last song toward the genre's anchor, a bounded step at a time.
                 if let last = picks.last?.candidate.arousal {
-                    energyTarget = last + min(max(anchor - last, -options.maxEnergyStep), options.maxEnergyStep)
+                    arousalTarget = last + min(max(anchor - last, -options.maxArousalStep), options.maxArousalStep)
                 } else {
-                    energyTarget = anchor
+                    arousalTarget = anchor
                 }
             }
             // The genre's own candidates first; if they are used up, any of the top genres. A song
@@ -218,8 +218,8 @@ public enum Ranker {
                     if usedIDs.contains(candidate.id) || usedKeys.contains(candidate.matchKey) { continue }
                     if artists.contains(where: { perArtist[$0, default: 0] >= options.maxTracksPerArtist }) { continue }
                     let given = memory.isRecent(candidate) ? memory.lastGiven(candidate) : nil
-                    let score = pickScore(candidate, target: target, energyTarget: energyTarget,
-                                          energyWeight: options.energyWeight, seed: options.seed)
+                    let score = pickScore(candidate, target: target, arousalTarget: arousalTarget,
+                                          arousalWeight: options.arousalWeight, seed: options.seed)
                         + memory.artistAdjustment(artists) - (given.map(memory.recencyPenalty) ?? 0)
                     if let current = best, !isBetter(candidate, score, than: current.candidate, current.score) { continue }
                     best = (candidate, artists, score, given)
@@ -231,10 +231,10 @@ public enum Ranker {
             usedKeys.insert(chosen.candidate.matchKey)
             for artist in chosen.artists { perArtist[artist, default: 0] += 1 }
             picks.append(RankedPick(
-                candidate: chosen.candidate, target: target, energyTarget: energyTarget, score: chosen.score,
-                reason: reason(for: chosen.candidate, target: target, energyTarget: energyTarget, mood: mood,
+                candidate: chosen.candidate, target: target, arousalTarget: arousalTarget, score: chosen.score,
+                reason: reason(for: chosen.candidate, target: target, arousalTarget: arousalTarget, mood: mood,
                                position: position, strategy: options.strategy,
-                               share: profile.share(of: chosen.candidate.genre), anchor: energy.anchorSource(genre: chosen.candidate.genre)),
+                               share: profile.share(of: chosen.candidate.genre), anchor: arousal.anchorSource(genre: chosen.candidate.genre)),
                 isNewToUser: !library.contains(chosen.candidate), givenBefore: chosen.given))
         }
         return picks
@@ -243,9 +243,9 @@ public enum Ranker {
     /// Closeness to the two targets dominates; popularity and a per-seed jitter only separate songs
     /// of nearly the same emotion and energy (each is worth at most 0.02), so different seeds give
     /// different but equally fitting playlists.
-    static func pickScore(_ candidate: RankingCandidate, target: Double, energyTarget: Double, energyWeight: Double,
+    static func pickScore(_ candidate: RankingCandidate, target: Double, arousalTarget: Double, arousalWeight: Double,
                           seed: UInt64) -> Double {
-        let distance = (1 - energyWeight) * abs(candidate.emotion - target) + energyWeight * abs(candidate.arousal - energyTarget)
+        let distance = (1 - arousalWeight) * abs(candidate.emotion - target) + arousalWeight * abs(candidate.arousal - arousalTarget)
         let popularity = 0.02 * Double(candidate.popularity) / 100
         let jitter = 0.02 * unitHash(seed: seed, id: candidate.id)
         return 1 - distance + popularity + jitter
@@ -275,7 +275,7 @@ public enum Ranker {
         }
     }
 
-    static func energyWord(_ arousal: Double) -> String {
+    static func arousalWord(_ arousal: Double) -> String {
         switch arousal {
         case ..<0.35: return "calm"
         case ..<0.65: return "mid-energy"
@@ -283,11 +283,11 @@ public enum Ranker {
         }
     }
 
-    static func reason(for candidate: RankingCandidate, target: Double, energyTarget: Double, mood: Double, position: Int,
-                       strategy: RankingStrategy, share: Double, anchor: ListenerEnergy.AnchorSource) -> String {
+    static func reason(for candidate: RankingCandidate, target: Double, arousalTarget: Double, mood: Double, position: Int,
+                       strategy: RankingStrategy, share: Double, anchor: ListenerArousal.AnchorSource) -> String {
         let percent = Int((share * 100).rounded())
         let what = "\(candidate.genre), \(emotionWord(candidate.emotion)) (emotion \(format(candidate.emotion))) and "
-            + "\(energyWord(candidate.arousal)) (energy \(format(candidate.arousal)))"
+            + "\(arousalWord(candidate.arousal)) (energy \(format(candidate.arousal)))"
         let whose: String
         switch anchor {
         case .genre: whose = "your \(candidate.genre)"
@@ -297,11 +297,11 @@ public enum Ranker {
         let why: String
         switch strategy {
         case .match:
-            why = "close to your mood \(format(mood)) and to the energy of \(whose), \(format(energyTarget))"
+            why = "close to your mood \(format(mood)) and to the energy of \(whose), \(format(arousalTarget))"
         case .lift:
             why = position == 0
-                ? "meets your mood \(format(mood)) at the energy of \(whose), \(format(energyTarget))"
-                : "step \(position + 1) on the way up to \(format(target)), energy \(format(energyTarget)) one small step from the last song's"
+                ? "meets your mood \(format(mood)) at the energy of \(whose), \(format(arousalTarget))"
+                : "step \(position + 1) on the way up to \(format(target)), energy \(format(arousalTarget)) one small step from the last song's"
         }
         return "\(what), \(why); \(candidate.genre) is \(percent) % of your listening"
     }
@@ -312,7 +312,7 @@ public enum Ranker {
 /// How energetic the listener's own library is: the P(energetic) of their songs the catalog knows,
 /// per catalog genre and overall. What keeps a sad metal listener on dark metal and a sad folk
 /// listener on quiet folk: the mood moves the happy axis, this holds the energy axis.
-public struct ListenerEnergy: Sendable, Equatable {
+public struct ListenerArousal: Sendable, Equatable {
     /// The median per genre, for genres with at least `minimumSongs` of the listener's songs.
     public var byGenre: [String: Double]
     /// The median over all their songs; nil without any.

@@ -42,10 +42,10 @@ struct FixedProfile: GenreProfiling {
 
 /// The offline writer, recording what it was asked to write.
 final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
-    private(set) var published: [[String]] = []
+    private(set) var published: [[SpotifyTrackURI]] = []
     let store: Store
     init(store: Store) { self.store = store }
-    func write(user: String, name: String, description: String, uris: [String],
+    func write(user: String, name: String, description: String, uris: [SpotifyTrackURI],
                mood: Double?) async throws -> PublishedPlaylist {
         published.append(uris)
         return try await LocalPlaylistWriter(repository: store).write(user: user, name: name, description: description,
@@ -94,7 +94,7 @@ final class RecordingPublisher: PlaylistPublishing, @unchecked Sendable {
         #expect(result.moodSource == "photo")
         #expect(result.picks.count == 20)
         #expect(publisher.published.count == 1)
-        #expect(publisher.published[0] == result.picks.map { "spotify:track:\($0.candidate.id)" })
+        #expect(publisher.published[0] == result.picks.map { SpotifyTrackURI(id: $0.candidate.id) })
         #expect(try store.latestPhotoMood(user: "u")?.score == 0.8)
         #expect(try store.generatedPlaylistTracks(user: "u") == result.picks.map(\.candidate.id))
         let reasons = try store.generatedPlaylistReasons(user: "u")

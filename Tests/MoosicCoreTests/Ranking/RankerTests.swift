@@ -155,8 +155,8 @@ import Testing
         }
     }
 
-    func listener(_ genre: String, energy: Double) -> ListenerEnergy {
-        ListenerEnergy(samples: (0..<10).map { i in ([genre], energy + Double(i - 5) * 0.01) })
+    func listener(_ genre: String, arousal: Double) -> ListenerArousal {
+        ListenerArousal(samples: (0..<10).map { i in ([genre], arousal + Double(i - 5) * 0.01) })
     }
 
     func meanArousal(_ picks: [RankedPick]) -> Double { picks.map(\.candidate.arousal).reduce(0, +) / Double(picks.count) }
@@ -164,9 +164,9 @@ import Testing
     @Test func aSadMetalListenerGetsDarkMetalAndASadFolkListenerQuietFolk() {
         let options = RankingOptions(size: 12, strategy: .match, seed: 1)
         let metalFan = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 1)]), candidates: Self.candidates,
-                                   library: LibraryIndex(tracks: []), energy: listener("metal", energy: 0.9), options: options)
+                                   library: LibraryIndex(tracks: []), arousal: listener("metal", arousal: 0.9), options: options)
         let folkFan = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("folk", 1)]), candidates: Self.candidates,
-                                  library: LibraryIndex(tracks: []), energy: listener("folk", energy: 0.15), options: options)
+                                  library: LibraryIndex(tracks: []), arousal: listener("folk", arousal: 0.15), options: options)
         #expect(metalFan.count == 12 && folkFan.count == 12)
         #expect(metalFan.allSatisfy { $0.candidate.genre == "metal" && $0.candidate.emotion <= 0.3 })
         #expect(folkFan.allSatisfy { $0.candidate.genre == "folk" && $0.candidate.emotion <= 0.3 })
@@ -174,17 +174,17 @@ import Testing
         #expect(meanArousal(folkFan) < 0.3, "quiet folk, not loud folk")
         // Without the energy term the same moods give songs of any energy: the term is what does it.
         var blind = options
-        blind.energyWeight = 0
+        blind.arousalWeight = 0
         let blindMetal = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 1)]), candidates: Self.candidates,
-                                     library: LibraryIndex(tracks: []), energy: listener("metal", energy: 0.9), options: blind)
+                                     library: LibraryIndex(tracks: []), arousal: listener("metal", arousal: 0.9), options: blind)
         #expect(meanArousal(blindMetal) < meanArousal(metalFan) - 0.2)
-        #expect(metalFan.allSatisfy { $0.energyTarget == listener("metal", energy: 0.9).byGenre["metal"] })
+        #expect(metalFan.allSatisfy { $0.arousalTarget == listener("metal", arousal: 0.9).byGenre["metal"] })
         #expect(metalFan[0].reason.contains("energy of your metal"), "\(metalFan[0].reason)")
         // Fewer than three of the listener's songs in the genre: all of their songs are the anchor,
         // and without any the genre's own median; the reason says whose energy it is.
         let fewMetal = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 1)]), candidates: Self.candidates,
-                                   library: LibraryIndex(tracks: []), energy: ListenerEnergy(samples: [(["folk"], 0.2)]), options: options)
-        #expect(fewMetal[0].energyTarget == 0.2 && fewMetal[0].reason.contains("energy of your songs, 0.20"), "\(fewMetal[0].reason)")
+                                   library: LibraryIndex(tracks: []), arousal: ListenerArousal(samples: [(["folk"], 0.2)]), options: options)
+        #expect(fewMetal[0].arousalTarget == 0.2 && fewMetal[0].reason.contains("energy of your songs, 0.20"), "\(fewMetal[0].reason)")
         let stranger = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 1)]), candidates: Self.candidates,
                                    library: LibraryIndex(tracks: []), options: options)
         #expect(stranger[0].reason.contains("to the energy of metal,"), "\(stranger[0].reason)")
@@ -193,30 +193,30 @@ import Testing
     @Test func liftMovesTheEnergyTargetInBoundedSteps() {
         let picks = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 0.5), ("folk", 0.5)]),
                                 candidates: Self.candidates, library: LibraryIndex(tracks: []),
-                                energy: ListenerEnergy(samples: (0..<5).map { _ in (["metal"], 0.9) } + (0..<5).map { _ in (["folk"], 0.1) }),
+                                arousal: ListenerArousal(samples: (0..<5).map { _ in (["metal"], 0.9) } + (0..<5).map { _ in (["folk"], 0.1) }),
                                 options: RankingOptions(size: 20, strategy: .lift, seed: 1))
         #expect(picks.count == 20)
         for (previous, next) in zip(picks, picks.dropFirst()) {
-            #expect(abs(next.energyTarget - previous.candidate.arousal) <= 0.1 + 1e-12)
+            #expect(abs(next.arousalTarget - previous.candidate.arousal) <= 0.1 + 1e-12)
         }
         let match = Ranker.rank(mood: 0.1, profile: GenreProfile(weights: [("metal", 0.5), ("folk", 0.5)]),
                                 candidates: Self.candidates, library: LibraryIndex(tracks: []),
-                                energy: ListenerEnergy(samples: (0..<5).map { _ in (["metal"], 0.9) } + (0..<5).map { _ in (["folk"], 0.1) }),
+                                arousal: ListenerArousal(samples: (0..<5).map { _ in (["metal"], 0.9) } + (0..<5).map { _ in (["folk"], 0.1) }),
                                 options: RankingOptions(size: 20, strategy: .match, seed: 1))
         let lift = PlaylistQuality.measure(picks, profile: GenreProfile(weights: [("metal", 1), ("folk", 1)]))
         let jumpy = PlaylistQuality.measure(match, profile: GenreProfile(weights: [("metal", 1), ("folk", 1)]))
-        #expect(lift.energyStep < jumpy.energyStep, "alternating metal and folk at their own energies jumps; lift does not")
+        #expect(lift.arousalStep < jumpy.arousalStep, "alternating metal and folk at their own energies jumps; lift does not")
         #expect(picks[1].reason.contains("one small step from the last song's"))
     }
 
     @Test func listenerEnergyNeedsThreeSongsOfAGenreElseUsesAllOfThem() {
-        let energy = ListenerEnergy(samples: [(["rock"], 0.2), (["rock", "pop"], 0.4), (["rock"], 0.9), (["pop"], 0.8)])
+        let energy = ListenerArousal(samples: [(["rock"], 0.2), (["rock", "pop"], 0.4), (["rock"], 0.9), (["pop"], 0.8)])
         #expect(energy.byGenre == ["rock": 0.4])
         #expect(abs(energy.overall! - 0.6) < 1e-12 && energy.songs == 4, "the median of 0.2, 0.4, 0.8, 0.9")
         #expect(energy.anchor(genre: "rock") == 0.4 && energy.anchor(genre: "pop") == energy.overall)
-        #expect(ListenerEnergy(samples: []).anchor(genre: "rock") == nil)
+        #expect(ListenerArousal(samples: []).anchor(genre: "rock") == nil)
         #expect(energy.anchorSource(genre: "rock") == .genre && energy.anchorSource(genre: "pop") == .library)
-        #expect(ListenerEnergy(samples: []).anchorSource(genre: "rock") == .catalog)
+        #expect(ListenerArousal(samples: []).anchorSource(genre: "rock") == .catalog)
     }
 }
 
@@ -233,7 +233,7 @@ import Testing
                   new: Bool) -> RankedPick {
             RankedPick(candidate: RankingCandidate(id: id, name: id, artists: artist, genre: genre, emotion: emotion,
                                                    arousal: arousal, popularity: 0),
-                       target: target, energyTarget: 0.5, score: 0, reason: "", isNewToUser: new)
+                       target: target, arousalTarget: 0.5, score: 0, reason: "", isNewToUser: new)
         }
         let picks = [pick("1", "rock", "x", emotion: 0.5, target: 0.4, arousal: 0.5, new: true),
                      pick("2", "rock", "x", emotion: 0.2, target: 0.4, arousal: 0.9, new: false),
@@ -242,10 +242,10 @@ import Testing
         let quality = PlaylistQuality.measure(picks, profile: GenreProfile(weights: [("rock", 1), ("pop", 1)]))
         #expect(quality.genreDivergence == 0)
         #expect(abs(quality.meanEmotionError - 0.075) < 1e-12)
-        #expect(abs(quality.meanEnergyError - 0.15) < 1e-12)
+        #expect(abs(quality.meanArousalError - 0.15) < 1e-12)
         // Smoothness: |0.2−0.5| + |0.4−0.2| + 0 over 3 steps; |0.9−0.5| + |0.6−0.9| + 0 over 3.
         #expect(abs(quality.emotionStep - 0.5 / 3) < 1e-12)
-        #expect(abs(quality.energyStep - 0.7 / 3) < 1e-12)
+        #expect(abs(quality.arousalStep - 0.7 / 3) < 1e-12)
         #expect(PlaylistQuality.meanStep([0.3]) == 0)
         #expect(quality.distinctArtists == 3)
         #expect(quality.newToUser == 0.75)

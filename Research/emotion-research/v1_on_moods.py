@@ -1,7 +1,7 @@
 """The version-1 song-emotion model (the Moo-Sic genre proxy, Models/song_emotion.json before commit 8f69aa3) on
 moods_dev.csv, which it never saw: what Models/song_emotion.md compares version 2 with.
     git show 5df8dfb:Models/song_emotion.json > /tmp/song_emotion_v1.json
-    python3 Scripts/emotion-research/v1_on_moods.py /tmp/song_emotion_v1.json
+    python3 Research/emotion-research/v1_on_moods.py /tmp/song_emotion_v1.json
 numpy only; moods_dev.csv from MOOSIC_DEV_DATA (default ../shared/data)."""
 import csv, json, os, sys
 import numpy as np
