@@ -68,7 +68,7 @@ every figure below) on {datetime.date.today().isoformat()}, load average {a.load
 - **Not the Moo-Sic genre proxy.** Version 1 learned the Spotify Tracks dataset's `happy` genre (mostly happy
   hardcore) against `sad` (mostly sad rap and emo) and put death-metal and happy hardcore at the top of the
   happy axis. Every unit of weight moved from those genre rows to listener rows raised agreement with
-  listeners (AUC 0.84 → 0.87 → 0.89 → 0.92 → 0.94 → 0.945, `Research/emotion-research/REPORT.md`, Q1), so the
+  listeners (AUC 0.84 → 0.87 → 0.89 → 0.92 → 0.94 → 0.945, `docs/research/emotion-research/REPORT.md`, Q1), so the
   shipped model uses listener labels only. `moosic train emotion --data tracks.csv` still adds the genre rows to
   the happy network (each listener song counted `--mood-weight` times) for anyone who wants to measure that.
 - Folds are **by artist** (a seeded hash of the first artist): no artist is on both sides of any split, for
@@ -109,7 +109,7 @@ training rows' range and clamped to [0, 1].
 | the same, read features + score + write + commit (the rescoring pass of a catalog imported without scores) | {imp['emotion_seconds']:.3f} s | | same (`emotion_seconds`) |
 
 For comparison, version 1 (the genre proxy) on all of moods_dev.csv, which it never saw: Happy vs Sad
-accuracy 0.793, AUC 0.860, ECE 0.158 (`Research/emotion-research/v1_on_moods.py`; the independent half gave 0.69 / 0.78).
+accuracy 0.793, AUC 0.860, ECE 0.158 (`docs/research/emotion-research/v1_on_moods.py`; the independent half gave 0.69 / 0.78).
 The raw `energy` feature alone gives AUC 0.926 on the same songs: most of what listeners call happy vs sad
 here is arousal, and the remaining headroom (AUC 0.95, accuracy 0.88) was not reached by any network,
 feature set or regulariser tried (REPORT.md, Q2: every setting within one fold-sd, 0.03).

@@ -20,7 +20,7 @@ public enum SongMood: String, Sendable, CaseIterable, Codable {
     /// The energy output's soft target: the moods in the order of their arousal in this data
     /// (mean energy 0.15 / 0.38 / 0.76 / 0.88), Calm 0, Sad ⅓, Happy ⅔, Energetic 1. An ordinal scale
     /// rather than Energetic-vs-Calm alone, which separate perfectly and so saturate the output
-    /// (Research/emotion-research/REPORT.md, Q3).
+    /// (docs/research/emotion-research/REPORT.md, Q3).
     public var arousalTarget: Float {
         switch self {
         case .calm: return 0

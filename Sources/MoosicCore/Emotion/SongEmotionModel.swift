@@ -60,7 +60,7 @@ public struct EmotionRecipe: Sendable, Codable, Equatable {
     public var l2: Float
     public var batchSize: Int
     /// Adam steps per network, fixed: on a few hundred rows a held-out early-stopping split is a
-    /// dozen songs and stops at noise (Research/emotion-research/REPORT.md).
+    /// dozen songs and stops at noise (docs/research/emotion-research/REPORT.md).
     public var steps: Int
     /// Folds of the out-of-fold scores that the calibration and the 4-mood map are fitted on.
     public var calibrationFolds: Int

@@ -161,7 +161,7 @@ public struct EmotionCrossValidation: Sendable {
 
 public enum SongEmotionTraining {
     /// The recipe of the shipped model, chosen by artist-grouped cross-validation on moods_dev.csv
-    /// (Models/song_emotion.md, Research/emotion-research/REPORT.md).
+    /// (Models/song_emotion.md, docs/research/emotion-research/REPORT.md).
     public static let defaultRecipe = EmotionRecipe()
 
     /// The fold of each song: a seeded hash of its first artist, so no artist is on both sides.

@@ -1,12 +1,12 @@
 """The version-1 song-emotion model (the Moo-Sic genre proxy, Models/song_emotion.json before commit 8f69aa3) on
 moods_dev.csv, which it never saw: what Models/song_emotion.md compares version 2 with.
     git show 5df8dfb:Models/song_emotion.json > /tmp/song_emotion_v1.json
-    python3 Research/emotion-research/v1_on_moods.py /tmp/song_emotion_v1.json
-numpy only; moods_dev.csv from MOOSIC_DEV_DATA (default ../shared/data)."""
+    python3 docs/research/emotion-research/v1_on_moods.py /tmp/song_emotion_v1.json
+numpy only; moods_dev.csv from MOOSIC_DEV_DATA (docs/data-sources.md; required)."""
 import csv, json, os, sys
 import numpy as np
 m=json.load(open(sys.argv[1]))
-shared=os.environ.get('MOOSIC_DEV_DATA', os.path.join(os.path.dirname(__file__), '../../../shared/data'))
+shared=os.environ.get('MOOSIC_DEV_DATA') or sys.exit('set MOOSIC_DEV_DATA to the development data folder (docs/data-sources.md)')
 rows=list(csv.DictReader(open(os.path.join(shared, 'moods/moods_dev.csv'))))
 def val(r,f):
     if f=='duration_ms': return float(r['length'])

@@ -14,8 +14,9 @@ from sklearn.exceptions import ConvergenceWarning
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import os
-_SHARED = os.environ.get("MOOSIC_DEV_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/data"))
+import sys
+# Archived with the docs, outside Scripts/: the development data must be named (docs/data-sources.md).
+_SHARED = os.environ.get("MOOSIC_DEV_DATA") or sys.exit("set MOOSIC_DEV_DATA to the development data folder (docs/data-sources.md)")
 MOODS = os.path.join(_SHARED, "moods/moods_dev.csv")
 TRACKS = os.path.join(_SHARED, "spotify/tracks.csv")
 SEEDS = (1, 2, 3)
