@@ -116,24 +116,24 @@ let package = Package(
         .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
         .testTarget(name: "MoosicIOTests", dependencies: ["MoosicIO", "MoosicCore", "TestSupport"]),
         .testTarget(name: "MoosicMLTests", dependencies: ["MoosicML", "MoosicCore", "MoosicIO", "TestSupport"]),
-        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify", "MoosicVision",
+        .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicCore", "MoosicIO", "MoosicML", "MoosicStore", "MoosicSpotify", "MoosicVision",
                                                             "MoosicApp", "TestSupport"]),
         // The store's own tests check its pragmas and tables with SQL; no other suite may.
         .testTarget(name: "MoosicStoreTests", dependencies: [
             "MoosicStore", "MoosicCore", "MoosicML", "MoosicSpotify", "MoosicVision", "MoosicApp", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicSpotify", "MoosicCore", "MoosicML", "MoosicStore", "MoosicVision",
+        .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicSpotify", "MoosicIO", "MoosicCore", "MoosicML", "MoosicStore", "MoosicVision",
                                                                "MoosicApp", "SpotifyEmulator", "TestSupport"]),
         .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicVision", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
                                                               "MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicFeatures", "MoosicCore", "MoosicStore", "FeaturesEmulator",
                                                                 "TestSupport"]),
-        .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
+        .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "MoosicIO", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
                                                            "MoosicVision", "TestSupport"]),
         .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "MoosicCore", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
-        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
+        .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "MoosicIO", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
                                                            "MoosicVision", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
