@@ -17,7 +17,7 @@ public struct MoosicEnvironment: Sendable {
     }
 
     /// MOOSIC_HOME, else $XDG_DATA_HOME/moosic, else ~/.local/share/moosic; MOOSIC_MODELS; MOOSIC_DATA.
-    public static func resolve(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> MoosicEnvironment {
+    public static func resolve(_ variables: [String: String]) -> MoosicEnvironment {
         func folder(_ name: String) -> URL? {
             variables[name].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
         }
