@@ -1,5 +1,5 @@
 import Foundation
-import MoosicML
+import MoosicCore
 
 /// What moosic takes as "now" for the dates it stores and reasons about (when a song was given,
 /// how old a mood is, which day's seed). The machine's clock, unless MOOSIC_NOW holds an ISO 8601
