@@ -20,8 +20,10 @@ let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 //   MoosicVision  the face-mood reader over CVision (OpenCV)
 //   MoosicFeatures the audio-features service client (ReccoBeats-compatible) and the library's
 //                 feature backfill; stores through FeatureCacheRepository, never SQL
-//   MoosicApp     wires the adapters into the pipeline for one installation: the offline set-up,
-//                 emotion scores in step with the model, the refresh run, error → exit code, evaluations
+//   MoosicApp     the application layer: the installation (environment and settings, read once; the
+//                 only reader of the process environment), the use cases the commands and the page
+//                 call (reports back), the adapters wired into the pipeline, emotion scores in step
+//                 with the model, the refresh run, error → exit code, evaluations
 //   MoosicServer  `moosic serve`: the local web page over MoosicApp (Hummingbird, loopback only)
 //   moosic        the command line over MoosicApp
 let package = Package(

@@ -3,13 +3,16 @@ import Foundation
 import Glibc
 #endif
 import MoosicCore
+import MoosicFeatures
+import MoosicSpotify
 import TOMLKit
 
 /// One installation's settings, resolved once per process: the environment over the settings file
 /// (`$XDG_CONFIG_HOME/moosic/config.toml`, default `~/.config/moosic/config.toml`; `MOOSIC_CONFIG`
 /// names another) over the defaults, with where each value came from (`moosic doctor`, `moosic config
-/// list`). The command line activates it before a command runs (`activate()`), which is how the
-/// settings reach every part of moosic alike — the commands, the nightly refresh cron runs, the page.
+/// list`). `load` is the only reader of the process environment: the command line loads the
+/// installation once before a command runs (`activate()`) and every part of moosic — the commands,
+/// the nightly refresh cron runs, the page, `doctor` — takes its places, services and clock from it.
 public struct Installation: Sendable {
     /// A setting: a `MOOSIC_*` variable, what it is for, and its default as shown to the user.
     public struct Setting: Sendable, Equatable {
@@ -41,21 +44,46 @@ public struct Installation: Sendable {
     /// The settings file's values, by variable name.
     public let fileValues: [String: String]
     public let settingsFile: URL
+    /// What moosic reads: the environment, with the settings file's values where it has none (an empty
+    /// variable in the environment is a value: `MOOSIC_FEATURES_URL=` turns the service off whatever the file says).
+    public let variables: [String: String]
+    /// Where state and data are, from `variables`.
+    public let environment: MoosicEnvironment
 
     public init(environment: [String: String], fileValues: [String: String], settingsFile: URL) {
         environmentVariables = environment
         self.fileValues = fileValues
         self.settingsFile = settingsFile
+        variables = environment.merging(fileValues) { environment, _ in environment }
+        self.environment = MoosicEnvironment.resolve(variables)
     }
 
-    /// What moosic reads: the environment, with the settings file's values where it has none (an empty
-    /// variable in the environment is a value: `MOOSIC_FEATURES_URL=` turns the service off whatever the file says).
-    public var variables: [String: String] {
-        environmentVariables.merging(fileValues) { environment, _ in environment }
+    /// Where Spotify is and the client id. A URL that is not http(s) is a configuration error (78)
+    /// when a run needs Spotify, not before; a missing client id is the login's error, as it names the redirect URI.
+    public var spotify: SpotifyConfiguration {
+        get throws { try SpotifyConfiguration.resolve(variables) }
     }
 
-    /// Where state and data are, from `variables`.
-    public var environment: MoosicEnvironment { MoosicEnvironment.resolve(variables) }
+    /// Where the audio-features service is (none: MOOSIC_FEATURES_URL empty); a bad URL is a
+    /// configuration error (78) when a run needs the service.
+    public var features: FeaturesConfiguration {
+        get throws { try FeaturesConfiguration.resolve(variables) }
+    }
+
+    /// The clock of the dates moosic stores: the machine's, or MOOSIC_NOW's (a test hook, `MoosicClock`).
+    public var clock: @Sendable () -> Date {
+        get throws { try MoosicClock.clock(variables) }
+    }
+
+    /// Now by `clock`.
+    public var now: Date {
+        get throws { try MoosicClock.now(variables) }
+    }
+
+    /// MOOSIC_FRESH_NIGHTS: how many last nights' songs a run avoids.
+    public var freshNights: Int {
+        get throws { try ListenerMemory.freshNights(variables) }
+    }
 
     public func source(of name: String) -> Source {
         if environmentVariables[name] != nil { return .environment }
@@ -146,23 +174,19 @@ public struct Installation: Sendable {
         }
     }
 
-    /// Loads the installation of this process once and puts the settings file's values into the process
-    /// environment where it has none, so that every part of moosic that reads a variable reads the setting.
+    /// Loads the installation of this process once, so that every part of moosic works from the same
+    /// settings, read at the start; a settings file that cannot be read stops the command (78) before it runs.
     @discardableResult
     public static func activate() throws -> Installation {
         try activated.withLock { active in
             if let active { return active }
             let installation = try load()
-            for (name, value) in installation.fileValues where installation.environmentVariables[name] == nil {
-                setenv(name, value, 0)
-            }
             active = installation
             return installation
         }
     }
 
-    /// The installation of this process: the one `activate()` made (so sources stay those of the
-    /// environment as it started), else loaded now.
+    /// The installation of this process: the one `activate()` loaded, else loaded now.
     public static func current() throws -> Installation {
         try activated.withLock { $0 } ?? load()
     }

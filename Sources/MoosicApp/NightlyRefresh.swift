@@ -17,27 +17,28 @@ public enum NightlyRefresh {
     /// the playlist. One refresh per user at a time: a second one throws `temporary` (75) at once.
     /// Every run is recorded in the store with its outcome.
     public static func run(user: String, photo: String?, options: RankingOptions, offline: Bool,
-                           environment: MoosicEnvironment) async throws -> Recommendation {
+                           installation: Installation) async throws -> Recommendation {
+        let environment = installation.environment
         try environment.prepareHome()
         let lock = try FileLock(path: lockURL(user: user, environment: environment).path,
                                 busyMessage: "another refresh is running for \(user)")
         defer { withExtendedLifetime(lock) {} }
         let store = try Store(environment: environment)
-        let now = try MoosicClock.now()
+        let now = try installation.now
         let run = try store.startRefreshRun(user: user, now: now)
         do {
-            let pipeline = try StandardPipeline.make(store: store, environment: environment, user: user, offline: offline,
+            let pipeline = try StandardPipeline.make(store: store, installation: installation, user: user, offline: offline,
                                                      readsPhoto: photo != nil)
             let result = try await pipeline.run(RecommendRequest(user: user, mood: photo.map { .photo($0) } ?? .history,
                                                                  options: options, dryRun: false))
             try store.finishRefreshRun(run, mood: result.mood, moodSource: result.moodSource,
                                        trackCount: result.picks.count, outcome: "ok",
                                        message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "),
-                                       now: try MoosicClock.now())
+                                       now: try installation.now)
             return result
         } catch {
             try? store.finishRefreshRun(run, mood: nil, moodSource: nil, trackCount: nil, outcome: "failed",
-                                        message: ErrorReport(error).message, now: (try? MoosicClock.now()) ?? Date())
+                                        message: ErrorReport(error).message, now: (try? installation.now) ?? Date())
             throw error
         }
     }

@@ -12,6 +12,7 @@ import MoosicVision
 /// while the first waits on Spotify), and a write holds the user's refresh lock, so the page and
 /// the nightly refresh never write the playlist at once.
 public actor PageBackend {
+    public let installation: Installation
     public let environment: MoosicEnvironment
     public let offline: Bool
     /// The Spotify login's callback port (the redirect URI registered with the app).
@@ -28,7 +29,9 @@ public actor PageBackend {
     /// The most frames one reading takes.
     public static let maxFrames = 8
 
-    public init(environment: MoosicEnvironment, user: String?, offline: Bool, loginPort: UInt16 = 8888) throws {
+    public init(installation: Installation, user: String?, offline: Bool, loginPort: UInt16 = 8888) throws {
+        self.installation = installation
+        let environment = installation.environment
         self.environment = environment
         self.offline = offline
         self.loginPort = loginPort
@@ -56,27 +59,30 @@ public actor PageBackend {
 
     public func status() throws -> Status {
         let loggedIn = offline ? true : try user.map { try TokenStore(environment: environment).tokens(for: $0) != nil } ?? false
-        let canLogIn = !offline && (try? SpotifyConfiguration.resolve().clientID) != nil
+        let canLogIn = !offline && (try? installation.spotify.clientID) != nil
         return Status(user: user, loggedIn: loggedIn, offline: offline, canLogIn: canLogIn,
                       maxPhotoBytes: FaceMoodReader.maxPhotoBytes, maxPhotoPixels: FaceMoodReader.maxPhotoPixels,
                       maxFrames: Self.maxFrames)
     }
 
     /// The combined mood of `frames` (image files' bytes: camera frames or one uploaded photo).
-    /// No face in any frame: `invalidData` (65). A frame over the byte or pixel limit: `invalidData`.
+    /// No face in any frame: `invalidData` (65) with the cause `noFace`. A frame over the byte or pixel
+    /// limit: `invalidData` with the cause `photoTooLarge`.
     public func readMood(frames: [Data]) throws -> FrameMood {
         guard !frames.isEmpty, frames.count <= Self.maxFrames else {
             throw MoosicError.usage("send between 1 and \(Self.maxFrames) frames")
         }
         for frame in frames where frame.count > FaceMoodReader.maxPhotoBytes {
-            throw MoosicError.invalidData("the photo is \(frame.count) bytes, more than the limit of \(FaceMoodReader.maxPhotoBytes)")
+            throw MoosicError.invalidData("the photo is \(frame.count) bytes, more than the limit of \(FaceMoodReader.maxPhotoBytes)",
+                                          cause: .photoTooLarge)
         }
         // The same reader as `moosic mood`, with its limits, over the bytes as they came (no file).
         let readings = try frames.enumerated().map { index, frame in
             try reader.readIfFace(photoBytes: frame, name: "frame \(index + 1)")?.mood
         }
         guard let combined = FrameMood.combine(readings) else {
-            throw MoosicError.invalidData(frames.count == 1 ? "no face found in the photo" : "no face found in any of the \(frames.count) frames")
+            throw MoosicError.invalidData(frames.count == 1 ? "no face found in the photo" : "no face found in any of the \(frames.count) frames",
+                                          cause: .noFace)
         }
         return combined
     }
@@ -102,7 +108,7 @@ public actor PageBackend {
 
     private func pipeline(for user: String) throws -> RecommendPipeline {
         if let kept = pipeline, kept.user == user { return kept.pipeline }
-        let made = try StandardPipeline.make(environment: environment, user: user, offline: offline)
+        let made = try StandardPipeline.make(installation: installation, user: user, offline: offline)
         pipeline = (user, made)
         return made
     }
@@ -131,7 +137,7 @@ public actor PageBackend {
     public func startLogin() async throws -> URL {
         guard !offline else { throw MoosicError.usage("the page runs --offline: there is no Spotify login to make") }
         loginInProgress?.cancel()
-        let login = SpotifyLogin(configuration: try SpotifyConfiguration.resolve(), environment: environment)
+        let login = SpotifyLogin(configuration: try installation.spotify, environment: environment)
         let (urls, continuation) = AsyncStream<URL>.makeStream()
         let port = loginPort
         let task = Task { () throws -> SpotifyTokens in

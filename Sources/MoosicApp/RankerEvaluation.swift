@@ -21,9 +21,9 @@ public enum RankerEvaluation {
         public var emotionEnd: Double
     }
 
-    public static func run(environment: MoosicEnvironment, size: Int = 30, seed: UInt64 = 0) async throws -> [Row] {
-        let pipeline = try StandardPipeline.make(store: try Store(), environment: environment, user: user, offline: true)
-        let photoFolder = try environment.fixturesDirectory().appendingPathComponent("photos")
+    public static func run(installation: Installation, size: Int = 30, seed: UInt64 = 0) async throws -> [Row] {
+        let pipeline = try StandardPipeline.make(store: try Store(), installation: installation, user: user, offline: true)
+        let photoFolder = try installation.environment.fixturesDirectory().appendingPathComponent("photos")
         var rows: [Row] = []
         for photo in photos {
             for strategy in RankingStrategy.allCases {

@@ -10,14 +10,15 @@ import MoosicVision
 /// Wires the real stages: the face-mood CNN, the Spotify library (or the fixture / stored library
 /// offline), the genre forest, and the Spotify playlist writer (or the local store offline).
 public enum StandardPipeline {
-    public static func make(environment: MoosicEnvironment, user: String, offline: Bool) throws -> RecommendPipeline {
-        try make(store: Store(environment: environment), environment: environment, user: user, offline: offline)
+    public static func make(installation: Installation, user: String, offline: Bool) throws -> RecommendPipeline {
+        try make(store: Store(environment: installation.environment), installation: installation, user: user, offline: offline)
     }
 
     /// `readsPhoto` false (a refresh from the stored mood): the face model is not loaded, only
     /// checked to be there; it would take as long as the rest of the run.
-    public static func make(store: Store, environment: MoosicEnvironment, user: String, offline: Bool,
+    public static func make(store: Store, installation: Installation, user: String, offline: Bool,
                             readsPhoto: Bool = true) throws -> RecommendPipeline {
+        let environment = installation.environment
         // Models first: a missing model is a configuration error before anything is read or written.
         let moodReader: MoodReading = readsPhoto ? try FaceMoodReader(environment: environment)
                                                  : try FaceMoodOnDemand(environment: environment)
@@ -37,11 +38,11 @@ public enum StandardPipeline {
         // model are filled in here, so ranking only reads them.
         _ = try store.refreshEmotionScores(model: emotionModel)
         // The machine's clock, or MOOSIC_NOW's (a test hook): every date the run stores comes from it.
-        let now = try MoosicClock.clock()
+        let now = try installation.clock
         if offline {
             let library: LibrarySyncing
-            if let fixtures = try? environment.fixtureLibraryDirectory(user: user) {
-                library = LibrarySync(session: .offline(user: user, fixtures: fixtures), repository: store, now: now)
+            if let fixtures = try? session(user: user, offline: true, installation: installation) {
+                library = LibrarySync(session: fixtures, repository: store, now: now)
             } else {
                 library = StoredLibrary(listeners: store)
             }
@@ -49,20 +50,28 @@ public enum StandardPipeline {
                                      profiler: profiler, publisher: LocalPlaylistWriter(repository: store, now: now),
                                      cover: PlaylistCovers(home: environment.home, uploader: nil), now: now)
         }
-        let session = try SpotifySession.forUser(user, environment: environment)
+        let spotify = try session(user: user, offline: false, installation: installation)
+        let library = LibrarySync(session: spotify, repository: store, now: now)
         return RecommendPipeline(catalog: store, listeners: store, moodReader: moodReader,
-                                 librarySync: try withFeatures(LibrarySync(session: session, repository: store, now: now), store: store),
-                                 profiler: profiler, publisher: PlaylistWriter(session: session, repository: store, now: now),
-                                 cover: PlaylistCovers(home: environment.home, uploader: PlaylistCoverUploader(session: session)),
+                                 librarySync: try featureBackfill(library, store: store, configuration: installation.features) ?? library,
+                                 profiler: profiler, publisher: PlaylistWriter(session: spotify, repository: store, now: now),
+                                 cover: PlaylistCovers(home: environment.home, uploader: PlaylistCoverUploader(session: spotify)),
                                  now: now)
     }
 
-    /// The library sync followed by the features service's backfill (unless MOOSIC_FEATURES_URL is
-    /// empty); offline runs use the feature cache only and never come here.
-    public static func withFeatures(_ library: any LibrarySyncing, store: Store,
-                                    variables: [String: String] = ProcessInfo.processInfo.environment) throws -> any LibrarySyncing {
-        let configuration = try FeaturesConfiguration.resolve(variables)
-        guard configuration.baseURL != nil else { return library }
+    /// The user's Spotify session: offline, the fixture library (Fixtures/spotify/<user>/, a
+    /// configuration error when there is none); online, the user's login (77 when there is none).
+    static func session(user: String, offline: Bool, installation: Installation) throws -> SpotifySession {
+        if offline {
+            return .offline(user: user, fixtures: try installation.environment.fixtureLibraryDirectory(user: user))
+        }
+        return try SpotifySession.forUser(user, environment: installation.environment, configuration: installation.spotify)
+    }
+
+    /// `library`'s sync followed by the features service's backfill; nil when MOOSIC_FEATURES_URL is
+    /// empty. Offline runs use the feature cache only and never come here.
+    static func featureBackfill(_ library: any LibrarySyncing, store: Store, configuration: FeaturesConfiguration) -> FeatureBackfill? {
+        guard configuration.baseURL != nil else { return nil }
         return FeatureBackfill(library: library, cache: store, client: FeaturesClient(configuration: configuration))
     }
 

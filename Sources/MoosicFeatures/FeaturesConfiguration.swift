@@ -26,7 +26,7 @@ public struct FeaturesConfiguration: Sendable {
         self.requestTimeout = requestTimeout
     }
 
-    public static func resolve(_ variables: [String: String] = ProcessInfo.processInfo.environment) throws -> FeaturesConfiguration {
+    public static func resolve(_ variables: [String: String]) throws -> FeaturesConfiguration {
         var configuration = FeaturesConfiguration()
         if let text = variables["MOOSIC_FEATURES_URL"] {
             let trimmed = text.trimmingCharacters(in: .whitespaces)

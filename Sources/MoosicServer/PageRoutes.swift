@@ -147,14 +147,19 @@ enum PageRoutes {
         error(.contentTooLarge, "the upload is over the limit of \(FaceMoodReader.maxPhotoBytes) bytes of photo")
     }
 
-    /// An error as an HTTP answer: the photo's fault 422 (too large 413), a usage error 400, no login
-    /// 401, Spotify busy 503, the rest 500; the message is the command line's.
+    /// An error as an HTTP answer: the photo's fault 422 (too large 413, by the error's cause), a usage
+    /// error 400, no login 401, Spotify busy 503, the rest 500; the message is the command line's.
     static func failure(_ error: any Error) -> Response {
         let report = ErrorReport(error)
         let status: HTTPResponse.Status
         switch report.exitCode {
         case 64: status = .badRequest
-        case 65: status = report.message.contains("more than the limit") ? .contentTooLarge : .unprocessableContent
+        case 65:
+            if case .invalidData(_, cause: .photoTooLarge)? = error as? MoosicError {
+                status = .contentTooLarge
+            } else {
+                status = .unprocessableContent
+            }
         case 66: status = .notFound
         case 75: status = .serviceUnavailable
         case 77: status = .unauthorized

@@ -116,11 +116,10 @@ public struct SpotifySession: Sendable {
 
     /// The session of a user who ran `moosic auth login`; `notAuthorised` (77) when there is none.
     public static func forUser(_ id: String, environment: MoosicEnvironment,
-                               configuration: SpotifyConfiguration? = nil,
+                               configuration: SpotifyConfiguration,
                                transport: HTTPTransport = URLSessionTransport(),
                                sleeper: Sleeper = TaskSleeper(),
                                now: @escaping @Sendable () -> Date = { Date() }) throws -> SpotifySession {
-        let configuration = try configuration ?? SpotifyConfiguration.resolve()
         let store = TokenStore(environment: environment)
         guard let tokens = try store.tokens(for: id) else {
             throw MoosicError.notAuthorised("no Spotify login for \(id): run `moosic auth login` first")

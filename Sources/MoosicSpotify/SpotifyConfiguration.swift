@@ -34,7 +34,7 @@ public struct SpotifyConfiguration: Sendable {
         self.backoffBase = backoffBase
     }
 
-    public static func resolve(_ variables: [String: String] = ProcessInfo.processInfo.environment) throws -> SpotifyConfiguration {
+    public static func resolve(_ variables: [String: String]) throws -> SpotifyConfiguration {
         var configuration = SpotifyConfiguration()
         if let api = variables["MOOSIC_SPOTIFY_API_URL"], !api.isEmpty {
             configuration.apiURL = try url(api, variable: "MOOSIC_SPOTIFY_API_URL")

@@ -87,7 +87,7 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
 
     /// Loads face_mood.onnx and face_mood.json from MOOSIC_MODELS (or the shipped Models/).
     /// A missing, unreadable or corrupt model is a configuration error (exit 78).
-    public convenience init(environment: MoosicEnvironment = .resolve(), maxPixels: Int64 = FaceMoodReader.maxPhotoPixels) throws {
+    public convenience init(environment: MoosicEnvironment, maxPixels: Int64 = FaceMoodReader.maxPhotoPixels) throws {
         let modelURL = try environment.modelURL(Self.modelFile)
         let settingsURL = try environment.modelURL(Self.settingsFile)
         let settings = try Self.loadSettings(settingsURL)
@@ -135,11 +135,11 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     /// - Parameters:
     ///   - aligned: the photo is already a face crop (like FER2013's): no detection.
     ///   - annotate: also write a copy with the face box and score (a .jpg, .jpeg or .png path).
-    /// - Throws: `MoosicError.invalidData("no face found in <path>")` (exit 65) when there is no face;
+    /// - Throws: `MoosicError.invalidData("no face found in <path>", cause: .noFace)` (exit 65) when there is no face;
     ///   `.fileMissing` (66) and `.invalidData` (65) for missing and unusable photos.
     public func read(photo: String, aligned: Bool = false, annotate: String? = nil) throws -> FaceMoodReading {
         guard let reading = try readIfFace(photo: photo, aligned: aligned, annotate: annotate) else {
-            throw MoosicError.invalidData("no face found in \(photo)")
+            throw MoosicError.invalidData("no face found in \(photo)", cause: .noFace)
         }
         return reading
     }
@@ -168,7 +168,8 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     }
 
     static func tooLarge(_ name: String, bytes: Int) -> MoosicError {
-        .invalidData("cannot use \(name) as a photo: it is \(bytes) bytes, more than the limit of \(Self.maxPhotoBytes)")
+        .invalidData("cannot use \(name) as a photo: it is \(bytes) bytes, more than the limit of \(Self.maxPhotoBytes)",
+                     cause: .photoTooLarge)
     }
 
     /// Runs one CVision reading under the lock and makes its result a reading (nil: no face) or an error
@@ -210,8 +211,10 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
     static func error(status: cvision_status, path: String, message: String) -> MoosicError {
         switch status {
         case CVISION_FILE_MISSING: return .fileMissing(path: path)
-        case CVISION_UNREADABLE, CVISION_CORRUPT, CVISION_TOO_LARGE:
-            return .invalidData("cannot use \(path) as a photo: \(message)")
+        case CVISION_UNREADABLE, CVISION_CORRUPT:
+            return .invalidData("cannot use \(path) as a photo: \(message)", cause: .unreadablePhoto)
+        case CVISION_TOO_LARGE:
+            return .invalidData("cannot use \(path) as a photo: \(message)", cause: .photoTooLarge)
         default: return .internalFailure("decoding \(path) failed: \(message)")
         }
     }

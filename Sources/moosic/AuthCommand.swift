@@ -29,8 +29,8 @@ struct AuthCommand: AsyncParsableCommand {
         @Flag(help: "Only print the authorize URL; do not open a browser.") var noBrowser = false
 
         func run() async throws {
-            let environment = MoosicEnvironment.resolve()
-            let login = SpotifyLogin(configuration: try SpotifyConfiguration.resolve(), environment: environment)
+            let installation = try Installation.current()
+            let login = SpotifyLogin(configuration: try installation.spotify, environment: installation.environment)
             let openBrowser = !noBrowser
             let tokens = try await login.run(port: port) { url in
                 FileHandle.standardError.write(Data("""
@@ -71,7 +71,7 @@ struct AuthCommand: AsyncParsableCommand {
         }
 
         func run() throws {
-            let users = try TokenStore(environment: .resolve()).all().values.sorted { $0.userID < $1.userID }
+            let users = try TokenStore(environment: Installation.current().environment).all().values.sorted { $0.userID < $1.userID }
             let now = Date()
             let formatter = ISO8601DateFormatter()
             let rows = users.map {
@@ -111,7 +111,7 @@ struct AuthCommand: AsyncParsableCommand {
         @Option(help: "The Spotify user id.") var user: String
 
         func run() throws {
-            guard try TokenStore(environment: .resolve()).remove(user: user) else {
+            guard try TokenStore(environment: Installation.current().environment).remove(user: user) else {
                 throw MoosicError.notAuthorised("no Spotify login for \(user)")
             }
             print("logged out \(user)")

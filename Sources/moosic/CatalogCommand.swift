@@ -29,34 +29,16 @@ struct CatalogCommand: ParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() throws {
-            let store = try Store(environment: .resolve())
             let progress = ProgressReporter(label: "importing \(URL(fileURLWithPath: csv).lastPathComponent)", json: json)
-            let report: CatalogImportReport
-            do {
-                // Scored as they are written; a broken model is reported below and scores nothing.
-                let model = try? SongEmotion.installedModel(.resolve())
-                let url = URL(fileURLWithPath: csv)
-                // The catalog moosic ships is imported as the first run imports it: its one row without
-                // artist or title (the dataset's line 59223) left out and listed, not a refusal.
-                let skip = skipInvalid || ShippedCatalog.isShipped(url, environment: .resolve())
-                report = try CatalogImporter.importRecords(from: CompressedFile.open(url), name: url.lastPathComponent, into: store,
-                                                           skipInvalid: skip, emotionModel: model ?? nil, progress: progress?.update)
-                progress?.finish()
-            } catch {
-                progress?.finish()
-                throw error
+            let imported = try ImportCatalog.run(file: URL(fileURLWithPath: csv), skipInvalid: skipInvalid,
+                                                 installation: Installation.current(), progress: progress)
+            if let problem = imported.emotionProblem {
+                FileHandle.standardError.write(Data("moosic: warning: emotion scores not updated: \(problem.message)\n".utf8))
             }
-            // Scores are kept in the store so ranking never runs the network; a broken model
-            // does not undo the import, it is reported and the scores wait for a good one.
-            var emotion: EmotionRefreshReport?
-            do {
-                emotion = try SongEmotion.refreshScores(in: store, environment: .resolve())
-            } catch let error as MoosicError {
-                FileHandle.standardError.write(Data("moosic: warning: emotion scores not updated: \(error.message)\n".utf8))
-            }
+            let report = imported.catalog, emotion = imported.emotion
             if json {
                 var output = ImportJSON(report)
-                output.emotionScored = emotion.map { $0.scored + report.emotionScored }
+                output.emotionScored = imported.emotionScored
                 output.emotionSeconds = emotion?.seconds
                 output.emotionInferenceSeconds = emotion?.inferenceSeconds
                 try Output.printJSON(output)
@@ -72,9 +54,9 @@ struct CatalogCommand: ParsableCommand {
                     print("  … and more (\(report.invalidRows) rows in all)")
                 }
             }
-            if let emotion {
+            if let emotion, let scored = imported.emotionScored {
                 print(String(format: "scored the emotion of %d track(s) (%d while importing; the rescoring pass took %.2f s, network %.3f s)",
-                             emotion.scored + report.emotionScored, report.emotionScored, emotion.seconds, emotion.inferenceSeconds))
+                             scored, report.emotionScored, emotion.seconds, emotion.inferenceSeconds))
             }
         }
 
@@ -98,7 +80,7 @@ struct CatalogCommand: ParsableCommand {
         @Flag(help: "Print the statistics as JSON.") var json = false
 
         func run() throws {
-            let stats = try Store(environment: .resolve()).catalogStats()
+            let stats = try Store(environment: Installation.current().environment).catalogStats()
             if json {
                 try Output.printJSON(stats)
                 return

@@ -18,7 +18,7 @@ struct DislikesCommand: ParsableCommand {
         @Flag(help: "Print them as JSON.") var json = false
 
         func run() throws {
-            let report = try ListenerDislikes.load(user: user, environment: .resolve())
+            let report = try ListenerDislikes.load(user: user, environment: Installation.current().environment)
             if json { try Output.printJSON(report) } else { print(report.text) }
         }
     }
@@ -32,7 +32,7 @@ struct DislikesCommand: ParsableCommand {
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() throws {
-            let cleared = try ListenerDislikes.clear(user: user, track: track, environment: .resolve())
+            let cleared = try ListenerDislikes.clear(user: user, track: track, environment: Installation.current().environment)
             if json {
                 try Output.printJSON(ListenerDislikes.Cleared(user: user, cleared: cleared))
             } else {

@@ -33,7 +33,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let installation = try Installation.current()
-        var doctor = Doctor(user: user, offline: offline)
+        var doctor = Doctor(environment: installation.environment, variables: installation.variables, user: user, offline: offline)
         doctor.settingsFileValues = installation.fileValues
         let checks = [Doctor.settingsCheck(installation)] + (await doctor.run())
         let code = Doctor.exitCode(checks)

@@ -71,7 +71,7 @@ struct MetricsJSON<Fields: Encodable>: Encodable {
     }
 }
 
-/// Reading, printing and split files shared by the emotion commands.
+/// Reading and printing shared by the emotion commands.
 enum EmotionIO {
     static func describe(_ m: BinaryMetrics) -> String {
         String(format: "accuracy %.4f  precision %.4f  recall %.4f  F1 %.4f  ROC AUC %.4f", m.accuracy, m.precision, m.recall, m.f1, m.auc)
@@ -104,17 +104,6 @@ enum EmotionIO {
                   + (contents.invalidRows > 0 ? ", \(contents.invalidRows) invalid row(s) skipped" : ""))
         }
         return contents
-    }
-
-    /// Writes "track_id,set" lines (set: the fold number, or train/validation) for the benchmark.
-    static func writeSplit(_ path: String, ids: [String], sets: [String]) throws {
-        var text = "track_id,set\n"
-        for (id, set) in zip(ids, sets) { text += "\(id),\(set)\n" }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw MoosicError.internalFailure("cannot write \(path): \(error.localizedDescription)")
-        }
     }
 }
 
@@ -150,33 +139,25 @@ struct TrainEmotionCommand: ParsableCommand {
         let features = training.features.features
         let contents = try EmotionIO.readMoods(moods, quiet: json)
         let genreRows = try data.map { try EmotionIO.readEmotionData($0, features: features, quiet: json).1 }
-        let start = Date()
-        let validation = cv > 0 ? try SongEmotionTraining.crossValidate(songs: contents.songs, genreRows: genreRows, features: features,
-                                                                        recipe: recipe, k: cv, seeds: [recipe.seed]) : nil
-        var model = try SongEmotionTraining.train(songs: contents.songs, genreRows: genreRows, features: features, recipe: recipe)
-        model.validation = validation?.mean
-        let seconds = Date().timeIntervalSince(start)
-        let environment = MoosicEnvironment.resolve()
-        let url = try out.map { URL(fileURLWithPath: $0) } ?? SongEmotion.defaultModelURL(environment)
-        try model.save(to: url)
-        if let splitOut, let validation {
-            try EmotionIO.writeSplit(splitOut, ids: contents.songs.map(\.track.id), sets: validation.foldOfSong.map(String.init))
-        }
-        let refresh = try SongEmotion.refreshCatalog(environment, afterWriting: url)
+        let report = try TrainSongEmotion.run(songs: contents.songs, genreRows: genreRows, features: features, recipe: recipe,
+                                              folds: cv, modelURL: out.map { URL(fileURLWithPath: $0) }, splitFile: splitOut,
+                                              installation: Installation.current())
+        let model = report.model
         if json {
-            try Output.printJSON(TrainJSON(agreement: validation?.mean, fields: .init(
-                seconds: seconds, songs: contents.songs.count, genre_rows: genreRows?.count, invalid_rows: contents.invalidRows,
-                calibration: model.calibration, model: url.path, identity: model.identity, catalog_scored: refresh?.scored)))
+            try Output.printJSON(TrainJSON(agreement: report.validation?.mean, fields: .init(
+                seconds: report.seconds, songs: contents.songs.count, genre_rows: genreRows?.count, invalid_rows: contents.invalidRows,
+                calibration: model.calibration, model: report.modelURL.path, identity: model.identity,
+                catalog_scored: report.refresh?.scored)))
             return
         }
         print(String(format: "trained on %d songs%@ in %.2f s", contents.songs.count,
-                     genreRows.map { " and \($0.count) genre rows" } ?? "", seconds))
-        if let validation {
+                     genreRows.map { " and \($0.count) genre rows" } ?? "", report.seconds))
+        if let validation = report.validation {
             print("\(cv)-fold cross-validation by artist:\n" + EmotionIO.describe(validation.mean))
         }
         print(String(format: "calibration of the happy output: P = σ(%.3f · logit + %.3f)", model.calibration.a, model.calibration.b))
-        print("wrote \(url.path) (\(model.identity))")
-        if let refresh {
+        print("wrote \(report.modelURL.path) (\(model.identity))")
+        if let refresh = report.refresh {
             print(String(format: "scored %d catalog tracks in %.3f s", refresh.scored, refresh.seconds))
         }
     }
@@ -245,7 +226,7 @@ struct EvalEmotionCommand: ParsableCommand {
         guard moods != nil || data != nil else {
             throw MoosicError.usage("eval emotion needs --moods <csv> (listeners' moods) or --data <csv> (the Moo-Sic genre task)")
         }
-        let environment = MoosicEnvironment.resolve()
+        let environment = try Installation.current().environment
         let url = try model.map { URL(fileURLWithPath: $0) } ?? environment.modelURL(SongEmotionModel.fileName)
         let loaded = try SongEmotionModel.load(from: url)
         if let moods {
@@ -286,7 +267,7 @@ struct EvalEmotionCommand: ParsableCommand {
         let genreRows = try data.map { try EmotionIO.readEmotionData($0, features: features, quiet: json).1 }
         let result = try SongEmotionTraining.crossValidate(songs: contents.songs, genreRows: genreRows, features: features,
                                                            recipe: recipe, k: k, seeds: seedList)
-        if let splitOut { try EmotionIO.writeSplit(splitOut, ids: contents.songs.map(\.track.id), sets: result.foldOfSong.map(String.init)) }
+        if let splitOut { try TrainSongEmotion.writeSplit(splitOut, ids: contents.songs.map(\.track.id), sets: result.foldOfSong.map(String.init)) }
         if json {
             try Output.printJSON(MoodsJSON(agreement: result.mean, fields: CVJSON(folds: k, seeds: seedList, sd: result.spread,
                                                                              per_fold: result.folds, seconds: result.seconds,

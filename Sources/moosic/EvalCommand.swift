@@ -41,7 +41,7 @@ struct EvalCommand: ParsableCommand {
         func run() throws {
             let photos = try labels.map { try MoodEvaluation.labelledPhotos(labels: URL(fileURLWithPath: $0)) }
                 ?? MoodEvaluation.labelledPhotos(in: URL(fileURLWithPath: dir!, isDirectory: true))
-            let reader = try FaceMoodReader()
+            let reader = try FaceMoodReader(environment: Installation.current().environment)
             let progress = ProgressReporter(label: "reading \(photos.count) photos", json: json)
             let report: MoodEvaluationReport
             do {
@@ -176,7 +176,7 @@ struct EvalCommand: ParsableCommand {
         @Flag(help: "Print the rows as JSON.") var json = false
 
         func run() async throws {
-            let rows = try await RankerEvaluation.run(environment: .resolve(), size: size, seed: seed)
+            let rows = try await RankerEvaluation.run(installation: Installation.current(), size: size, seed: seed)
             if json {
                 try Output.printJSON(rows)
                 return
@@ -216,7 +216,7 @@ struct EvalCommand: ParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() throws {
-            let environment = MoosicEnvironment.resolve()
+            let environment = try Installation.current().environment
             let forest = try RandomForest.loadGenreModel(from: model.map { URL(fileURLWithPath: $0) }
                 ?? environment.modelURL(GenreTraining.modelFileName))
             let rows = try CatalogCSV.read(url: URL(fileURLWithPath: data)).rows
@@ -264,7 +264,7 @@ struct EvalCommand: ParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() throws {
-            let environment = MoosicEnvironment.resolve()
+            let environment = try Installation.current().environment
             let forest = try GenreForest(url: model.map { URL(fileURLWithPath: $0) } ?? environment.modelURL(GenreTraining.modelFileName))
             let listeners = try ListenerEvaluation.read(url: URL(fileURLWithPath: data))
             guard !listeners.isEmpty else { throw MoosicError.invalidData("\(data) has no listeners") }

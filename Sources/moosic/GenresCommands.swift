@@ -137,7 +137,7 @@ struct EvalGenresCommand: ParsableCommand {
     @Flag(help: "Print the metrics as JSON.") var json = false
 
     func run() throws {
-        let url = try model.map { URL(fileURLWithPath: $0) } ?? MoosicEnvironment.resolve().modelURL(GenreTraining.modelFileName)
+        let url = try model.map { URL(fileURLWithPath: $0) } ?? Installation.current().environment.modelURL(GenreTraining.modelFileName)
         let forest = try RandomForest.loadGenreModel(from: url)
         let wanted = try parseGenres(genres)
         if let wanted {

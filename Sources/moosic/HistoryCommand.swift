@@ -18,7 +18,7 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: "Print the history as JSON.") var json = false
 
     func run() throws {
-        let report = try MoodHistoryReport.load(user: user, environment: .resolve())
+        let report = try MoodHistoryReport.load(user: user, environment: Installation.current().environment)
         if json {
             try Output.printJSON(report)
         } else {

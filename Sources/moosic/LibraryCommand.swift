@@ -29,33 +29,9 @@ struct LibraryCommand: AsyncParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
-            let environment = MoosicEnvironment.resolve()
-            let session = offline
-                ? try SpotifySession.offline(user: user, fixtures: environment.fixtureLibraryDirectory(user: user))
-                : try SpotifySession.forUser(user, environment: environment)
-            let store = try Store(environment: environment)
-            var sync = LibrarySync(session: session, repository: store)
-            let progress = ProgressReporter(label: "syncing \(user)", json: json)
-            if let progress { sync.progress = { status in progress.show(status) } }
-            let report: SyncReport
-            do {
-                report = try await sync.sync(user: user)
-                progress?.finish()
-            } catch {
-                progress?.finish()
-                throw error
-            }
-            // Online, the library tracks the catalog lacks get their audio features from the
-            // features service (best-effort: its faults are notes, never the exit status).
-            var features: FeatureBackfillReport?
-            if !offline {
-                let configuration = try FeaturesConfiguration.resolve()
-                if configuration.baseURL != nil {
-                    try StandardPipeline.importShippedCatalogIfEmpty(store: store, environment: environment)
-                    features = try await FeatureBackfill(library: StoredLibrary(listeners: store), cache: store,
-                                                         client: FeaturesClient(configuration: configuration)).backfill(user: user)
-                }
-            }
+            let synced = try await SyncLibrary.run(user: user, offline: offline, installation: Installation.current(),
+                                                   progress: ProgressReporter(label: "syncing \(user)", json: json))
+            let report = synced.sync, features = synced.features
             for note in features?.notes ?? [] { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
             if json {
                 try Output.printJSON(SyncJSON(report: report, features: features))

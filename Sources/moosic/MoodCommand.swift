@@ -26,7 +26,7 @@ struct MoodCommand: ParsableCommand {
 
     func run() throws {
         if let annotate { try FaceMoodReader.checkAnnotationPath(annotate) }
-        let reader = try FaceMoodReader()
+        let reader = try FaceMoodReader(environment: Installation.current().environment)
         let reading = try reader.read(photo: photo, aligned: aligned, annotate: annotate)
         let mood = reading.mood
         if json {

@@ -40,13 +40,15 @@ struct PlaylistCommand: AsyncParsableCommand {
                 }
                 list += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
-            let environment = MoosicEnvironment.resolve()
-            let store = try Store(environment: environment)
+            let installation = try Installation.current()
+            let store = try Store(environment: installation.environment)
             let writer: PlaylistPublishing = offline
                 ? LocalPlaylistWriter(repository: store)
-                : PlaylistWriter(session: try SpotifySession.forUser(user, environment: environment), repository: store)
+                : PlaylistWriter(session: try SpotifySession.forUser(user, environment: installation.environment,
+                                                                     configuration: installation.spotify),
+                                 repository: store)
             let result = try await writer.write(user: user, name: name, description: description,
-                                            uris: try list.map(SpotifyTrackURI.init(parsing:)))
+                                                uris: try list.map(SpotifyTrackURI.init(parsing:)))
             if json {
                 try Output.printJSON(result)
                 return

@@ -22,9 +22,9 @@ struct RankingArguments: ParsableArguments {
 
     /// The options, with today's seed (MOOSIC_NOW's day when that test hook is set) and the
     /// freshness window of MOOSIC_FRESH_NIGHTS.
-    func options() throws -> RankingOptions {
-        RankingOptions(size: size, strategy: strategy, seed: try seed ?? UInt64(MoosicClock.now().timeIntervalSince1970 / 86400),
-                       excludeLibrary: !includeLibrary, freshNights: try ListenerMemory.freshNights())
+    func options(_ installation: Installation) throws -> RankingOptions {
+        RankingOptions(size: size, strategy: strategy, seed: try seed ?? UInt64(installation.now.timeIntervalSince1970 / 86400),
+                       excludeLibrary: !includeLibrary, freshNights: try installation.freshNights)
     }
 }
 
@@ -48,8 +48,9 @@ struct RecommendCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let pipeline = try StandardPipeline.make(environment: .resolve(), user: user, offline: offline)
-        let result = try await pipeline.run(RecommendRequest(user: user, mood: .photo(photo), options: try ranking.options(),
+        let installation = try Installation.current()
+        let pipeline = try StandardPipeline.make(installation: installation, user: user, offline: offline)
+        let result = try await pipeline.run(RecommendRequest(user: user, mood: .photo(photo), options: try ranking.options(installation),
                                                              dryRun: dryRun))
         // Notes go to stderr, as refresh's do (and into --json's notes).
         for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
@@ -82,8 +83,9 @@ struct RefreshCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() async throws {
-        let result = try await NightlyRefresh.run(user: user, photo: photo, options: try ranking.options(), offline: offline,
-                                                  environment: .resolve())
+        let installation = try Installation.current()
+        let result = try await NightlyRefresh.run(user: user, photo: photo, options: try ranking.options(installation), offline: offline,
+                                                  installation: installation)
         for note in result.notes { FileHandle.standardError.write(Data("moosic: note: \(note)\n".utf8)) }
         if json { try Output.printJSON(RecommendationJSON(result, strategy: ranking.strategy)) }
     }

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backend = try PageBackend(environment: .resolve(), user: user, offline: offline, loginPort: loginPort)
+        let backend = try PageBackend(installation: Installation.current(), user: user, offline: offline, loginPort: loginPort)
         try await PageServer.run(backend: backend, port: port) { bound in
             FileHandle.standardError.write(Data("moosic serve: http://127.0.0.1:\(bound)/ (Ctrl-C to stop)\n".utf8))
             Task { await backend.warmUp() }

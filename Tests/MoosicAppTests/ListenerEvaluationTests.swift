@@ -58,7 +58,7 @@ import MoosicIO
 
         let bad = try directory.write("bad.csv", "listener,track_id\nann,id1\n")
         let error = #expect(throws: MoosicError.self) { try ListenerEvaluation.read(url: bad) }
-        guard case .invalidData(let message)? = error else {
+        guard case .invalidData(let message, _)? = error else {
             Issue.record("a file without the columns is invalid data, not \(String(describing: error))")
             return
         }

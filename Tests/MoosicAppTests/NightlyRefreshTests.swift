@@ -7,6 +7,12 @@ import MoosicIO
 @testable import MoosicStore
 @testable import MoosicApp
 
+/// An installation with its state in `home` and nothing else set.
+func scratchInstallation(home: URL) -> Installation {
+    Installation(environment: ["MOOSIC_HOME": home.path], fileValues: [:],
+                 settingsFile: home.deletingLastPathComponent().appendingPathComponent("config.toml"))
+}
+
 @Suite struct NightlyRefreshTests {
     @Test func theLockIsPerUserAndNamedFromSafeCharacters() {
         let environment = MoosicEnvironment(home: URL(fileURLWithPath: "/h"))
@@ -16,12 +22,13 @@ import MoosicIO
 
     @Test func aRefreshWhileAnotherHoldsTheLockIsTemporaryAndLeavesNoRecord() async throws {
         let dir = try TemporaryDirectory()
-        let environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"))
+        let installation = scratchInstallation(home: dir.url.appendingPathComponent("home"))
+        let environment = installation.environment
         try environment.prepareHome()
         let held = try FileLock(path: NightlyRefresh.lockURL(user: "u", environment: environment).path, busyMessage: "held")
         await #expect(throws: MoosicError.temporary("another refresh is running for u")) {
             try await NightlyRefresh.run(user: "u", photo: nil, options: RankingOptions(size: 5), offline: true,
-                                         environment: environment)
+                                         installation: installation)
         }
         withExtendedLifetime(held) {}
         #expect(!FileManager.default.fileExists(atPath: environment.storeURL.path))
@@ -29,11 +36,12 @@ import MoosicIO
 
     @Test func aFailedRunIsRecordedWithItsMessage() async throws {
         let dir = try TemporaryDirectory()
-        let environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"))
+        let installation = scratchInstallation(home: dir.url.appendingPathComponent("home"))
+        let environment = installation.environment
         let missing = dir.url.appendingPathComponent("nope.jpg").path
         await #expect(throws: MoosicError.fileMissing(path: missing)) {
             try await NightlyRefresh.run(user: "u", photo: missing, options: RankingOptions(size: 5), offline: true,
-                                         environment: environment)
+                                         installation: installation)
         }
         let runs = try Store(environment: environment).refreshRuns(user: "u")
         #expect(runs.map(\.outcome) == ["failed"])
@@ -44,9 +52,9 @@ import MoosicIO
 @Suite struct StandardPipelineFaceModelTests {
     @Test func aRefreshFromTheStoredMoodDoesNotLoadTheFaceModel() async throws {
         let dir = try TemporaryDirectory()
-        let environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"))
-        let store = try Store(environment: environment)
-        let pipeline = try StandardPipeline.make(store: store, environment: environment, user: fixtureUser, offline: true,
+        let installation = scratchInstallation(home: dir.url.appendingPathComponent("home"))
+        let store = try Store(environment: installation.environment)
+        let pipeline = try StandardPipeline.make(store: store, installation: installation, user: fixtureUser, offline: true,
                                                  readsPhoto: false)
         let reader = try #require(pipeline.moodReader as? FaceMoodOnDemand)
         let result = try await pipeline.run(RecommendRequest(user: fixtureUser, mood: .history, options: RankingOptions(size: 5),

@@ -15,9 +15,11 @@ import MoosicIO
 
     init() throws {
         dir = try TemporaryDirectory()
-        environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"),
-                                        dataPlaces: DataPlace.searchOrder(dataRoot: repositoryRoot))
-        backend = try PageBackend(environment: environment, user: nil, offline: true)
+        let installation = Installation(environment: ["MOOSIC_HOME": dir.url.appendingPathComponent("home").path,
+                                                      "MOOSIC_DATA": repositoryRoot.path],
+                                        fileValues: [:], settingsFile: dir.url.appendingPathComponent("config.toml"))
+        environment = installation.environment
+        backend = try PageBackend(installation: installation, user: nil, offline: true)
     }
 
     func photo(_ name: String) throws -> Data {
@@ -28,20 +30,22 @@ import MoosicIO
         let mood = try await backend.readMood(frames: [try photo("happy-1.jpg"), try photo("no-face.jpg"), try photo("happy-2.jpg")])
         #expect(mood.frames == 3 && mood.framesWithFace == 2)
         #expect(mood.score > 0.5 && mood.face != nil && mood.frame != 1)
-        await #expect(throws: MoosicError.invalidData("no face found in the photo")) {
+        await #expect(throws: MoosicError.invalidData("no face found in the photo", cause: .noFace)) {
             try await backend.readMood(frames: [try photo("no-face.jpg")])
         }
         await #expect(throws: MoosicError.self) { try await backend.readMood(frames: []) }
         let tooBig = Data(count: FaceMoodReader.maxPhotoBytes + 1)
-        await #expect(throws: MoosicError.invalidData("the photo is \(tooBig.count) bytes, more than the limit of \(FaceMoodReader.maxPhotoBytes)")) {
+        await #expect(throws: MoosicError.invalidData("the photo is \(tooBig.count) bytes, more than the limit of \(FaceMoodReader.maxPhotoBytes)",
+                                                      cause: .photoTooLarge)) {
             try await backend.readMood(frames: [tooBig])
         }
         // Garbage is the photo's fault, named as the frame, not as a temporary file.
         do {
             _ = try await backend.readMood(frames: [Data("not an image".utf8)])
             Issue.record("garbage was read")
-        } catch MoosicError.invalidData(let message) {
+        } catch MoosicError.invalidData(let message, let cause) {
             #expect(message.hasPrefix("cannot use frame 1 as a photo"), "\(message)")
+            #expect(cause == .unreadablePhoto)
         }
     }
 

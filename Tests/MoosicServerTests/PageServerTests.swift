@@ -62,9 +62,10 @@ import TestSupport
 
     @Test func hostSessionCSRFAndUploadLimitsGuardEveryWrite() async throws {
         let dir = try TemporaryDirectory()
-        let environment = MoosicEnvironment(home: dir.url.appendingPathComponent("home"),
-                                            dataPlaces: DataPlace.searchOrder(dataRoot: repositoryRoot))
-        let backend = try PageBackend(environment: environment, user: nil, offline: true)
+        let installation = Installation(environment: ["MOOSIC_HOME": dir.url.appendingPathComponent("home").path,
+                                                      "MOOSIC_DATA": repositoryRoot.path],
+                                        fileValues: [:], settingsFile: dir.url.appendingPathComponent("config.toml"))
+        let backend = try PageBackend(installation: installation, user: nil, offline: true)
         let (ports, bound) = AsyncStream<Int>.makeStream()
         let server = Task { try await PageServer.run(backend: backend, port: 0) { bound.yield($0) } }
         defer { server.cancel() }
@@ -119,5 +120,25 @@ import TestSupport
         #expect(try await backend.history().points.map { $0.playlist?.trackCount } == [5])
         let cover = try Self.send(port: port, "GET", "/api/cover", headers: ["Cookie": cookie])
         #expect(cover.status == 200 && cover.headers["content-type"] == "image/jpeg")
+
+        // A photo without a face is the photo's fault, 422 by the error's cause (PageFailureStatusTests has
+        // the 413 of a photo over the limit; a 32 MiB frame is slow to send in a debug build). It comes
+        // last: a failed reading also forgets the session's mood.
+        let noFace = try Data(contentsOf: repositoryRoot.appendingPathComponent("Fixtures/photos/no-face.jpg"))
+        let faceless = try Self.send(port: port, "POST", "/api/mood", headers: withToken,
+                                     body: Data("{\"frames\":[\"\(noFace.base64EncodedString())\"]}".utf8))
+        #expect(faceless.status == 422, "\(faceless.body)")
+    }
+}
+
+/// The page's HTTP status of an error comes from its case and cause, never from its message.
+@Suite struct PageFailureStatusTests {
+    @Test func aPhotoOverTheLimitIs413AndOtherBadPhotos422ByCause() {
+        #expect(PageRoutes.failure(MoosicError.invalidData("frame 1: image has more pixels than the limit", cause: .photoTooLarge)).status == .contentTooLarge)
+        #expect(PageRoutes.failure(MoosicError.invalidData("no face found in the photo", cause: .noFace)).status == .unprocessableContent)
+        // A message that reads like the limit's does not make a 413.
+        #expect(PageRoutes.failure(MoosicError.invalidData("more than the limit", cause: .unreadablePhoto)).status == .unprocessableContent)
+        #expect(PageRoutes.failure(MoosicError.invalidData("bad row")).status == .unprocessableContent)
+        #expect(PageRoutes.failure(MoosicError.usage("send between 1 and 8 frames")).status == .badRequest)
     }
 }

@@ -63,7 +63,7 @@ import TestSupport
             _ = try CatalogImporter.importFile(at: bad, into: store, skipInvalid: false)
             Issue.record("an invalid file was imported")
         } catch let error as MoosicError {
-            guard case .invalidData(let message) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .invalidData(let message, _) = error else { Issue.record("wrong error \(error)"); return }
             #expect(message.contains("line 3, column valence"))
         }
         #expect(try dump() == before)

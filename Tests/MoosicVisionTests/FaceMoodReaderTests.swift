@@ -76,7 +76,7 @@ import TestSupport
     @Test func noFaceIsInvalidData() throws {
         let reader = try reader()
         let path = photo("no-face.jpg")
-        #expect(throws: MoosicError.invalidData("no face found in \(path)")) { try reader.readMood(photo: path) }
+        #expect(throws: MoosicError.invalidData("no face found in \(path)", cause: .noFace)) { try reader.readMood(photo: path) }
         #expect(try reader.readIfFace(photo: path) == nil)
     }
 

@@ -60,8 +60,7 @@ public struct Doctor: Sendable {
     /// The settings file's values: a client id there reaches the nightly refresh, which reads the file.
     public var settingsFileValues: [String: String] = [:]
 
-    public init(environment: MoosicEnvironment = .resolve(),
-                variables: [String: String] = ProcessInfo.processInfo.environment,
+    public init(environment: MoosicEnvironment, variables: [String: String],
                 user: String? = nil, offline: Bool = false, now: Date = Date(),
                 probe: @escaping @Sendable (URL) async -> String? = { await ServiceProbe.reachability(of: $0) },
                 crontab: (@Sendable () -> Crontab.Listing)? = nil) {

@@ -167,16 +167,3 @@ public struct ListenerMemory: Sendable {
         return weighted
     }
 }
-
-extension ListenerMemory {
-    /// MOOSIC_FRESH_NIGHTS: how many last nights' songs a run avoids (default 7; 0 turns freshness off).
-    public static let freshNightsVariable = "MOOSIC_FRESH_NIGHTS"
-
-    public static func freshNights(_ variables: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
-        guard let text = variables[freshNightsVariable], !text.isEmpty else { return defaultFreshNights }
-        guard let nights = Int(text), (0...365).contains(nights) else {
-            throw MoosicError.usage("\(freshNightsVariable) must be a whole number of nights from 0 to 365, not \(text)")
-        }
-        return nights
-    }
-}

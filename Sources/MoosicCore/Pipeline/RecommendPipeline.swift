@@ -67,7 +67,7 @@ public struct RecommendPipeline: Sendable {
     public static let playlistName = "moosic: your mood mix"
 
     public init(catalog: any CatalogRepository, listeners: any ListenerRepository, moodReader: MoodReading, librarySync: LibrarySyncing, profiler: GenreProfiling,
-                publisher: PlaylistPublishing, cover: PlaylistCovering? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+                publisher: PlaylistPublishing, cover: PlaylistCovering? = nil, now: @escaping @Sendable () -> Date) {
         self.catalog = catalog
         self.listeners = listeners
         self.moodReader = moodReader

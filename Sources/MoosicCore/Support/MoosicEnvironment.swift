@@ -1,8 +1,8 @@
 import Foundation
 import MoosicML
 
-/// Where moosic keeps its state and finds its models and fixtures, resolved from the environment
-/// variables of the command-line contract.
+/// Where moosic keeps its state and finds its models and fixtures (MoosicApp's `Installation`
+/// resolves it from the variables of the command-line contract).
 public struct MoosicEnvironment: Sendable {
     public var home: URL
     /// MOOSIC_MODELS: when set, the only folder models are looked for in.
@@ -14,24 +14,6 @@ public struct MoosicEnvironment: Sendable {
         self.home = home
         self.modelsDirectory = modelsDirectory
         self.dataPlaces = dataPlaces
-    }
-
-    /// MOOSIC_HOME, else $XDG_DATA_HOME/moosic, else ~/.local/share/moosic; MOOSIC_MODELS; MOOSIC_DATA.
-    public static func resolve(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> MoosicEnvironment {
-        func folder(_ name: String) -> URL? {
-            variables[name].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
-        }
-        let home: URL
-        if let explicit = folder("MOOSIC_HOME") {
-            home = explicit
-        } else if let xdg = folder("XDG_DATA_HOME") {
-            home = xdg.appendingPathComponent("moosic", isDirectory: true)
-        } else {
-            let userHome = folder("HOME") ?? FileManager.default.homeDirectoryForCurrentUser
-            home = userHome.appendingPathComponent(".local/share/moosic", isDirectory: true)
-        }
-        return MoosicEnvironment(home: home, modelsDirectory: folder("MOOSIC_MODELS"),
-                                 dataPlaces: DataPlace.searchOrder(dataRoot: folder("MOOSIC_DATA")))
     }
 
     public var storeURL: URL { home.appendingPathComponent("moosic.sqlite") }

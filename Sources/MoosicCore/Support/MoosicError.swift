@@ -6,7 +6,7 @@ import MoosicML
 /// | case | exit code | meaning |
 /// |---|---|---|
 /// | `usage` | 64 | the command line is wrong |
-/// | `invalidData` | 65 | bad input data: invalid CSV, unreadable or corrupt photo, no face found |
+/// | `invalidData` | 65 | bad input data: invalid CSV, unreadable or corrupt photo, no face found (its `cause` says which, for the page) |
 /// | `fileMissing` | 66 | an input file does not exist |
 /// | `temporary` | 75 | try again later: network, rate limit beyond the wait budget, lock held, store busy |
 /// | `notAuthorised` | 77 | no login for that user, revoked refresh token, missing scope |
@@ -14,7 +14,7 @@ import MoosicML
 /// | `internalFailure` | 1 | a bug or an environment problem moosic cannot name better |
 public enum MoosicError: Error, Equatable, Sendable, CustomStringConvertible {
     case usage(String)
-    case invalidData(String)
+    case invalidData(String, cause: InvalidDataCause = .other)
     case fileMissing(path: String)
     case temporary(String)
     case notAuthorised(String)
@@ -24,7 +24,7 @@ public enum MoosicError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The one-line message shown after `moosic: error: `.
     public var message: String {
         switch self {
-        case .usage(let text), .invalidData(let text), .temporary(let text),
+        case .usage(let text), .invalidData(let text, _), .temporary(let text),
              .notAuthorised(let text), .configuration(let text), .internalFailure(let text):
             return text
         case .fileMissing(let path):
@@ -33,6 +33,18 @@ public enum MoosicError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// What was wrong with the data, where a caller answers differently by it: the page's HTTP status
+    /// (413 for a photo over the limits, 422 for the rest) comes from here, never from the message.
+    public enum InvalidDataCause: Sendable, Equatable {
+        /// Over the byte or pixel limit of a photo.
+        case photoTooLarge
+        /// A photo (or every camera frame) without a face.
+        case noFace
+        /// Not an image moosic can decode, or a damaged one.
+        case unreadablePhoto
+        case other
+    }
 }
 
 extension MoosicError {

@@ -180,7 +180,7 @@ import MoosicIO
                 _ = try SongEmotionModel.decode(Data(text.utf8), name: "m.json")
                 return nil
             } catch let error as MoosicError {
-                guard case .invalidData(let message) = error else { return "wrong case \(error)" }
+                guard case .invalidData(let message, _) = error else { return "wrong case \(error)" }
                 return message
             } catch {
                 return "unexpected \(error)"

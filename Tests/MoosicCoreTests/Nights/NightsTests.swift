@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import MoosicML
 @testable import MoosicCore
+@testable import MoosicApp
 
 /// Freshness, feedback and the ageing mood as pure rules (docs/nightly.md).
 @Suite struct NightsTests {
