@@ -49,7 +49,7 @@ import TestSupport
             #expect(bytes.mood.score == file.mood.score && bytes.mood.face == file.mood.face && bytes.mood.facesFound == file.mood.facesFound)
         }
         #expect(try reader.readIfFace(photoBytes: Data(contentsOf: Self.photos.appendingPathComponent("no-face.jpg")), name: "x") == nil)
-        #expect(throws: MoosicError.invalidData("cannot use the upload as a photo: empty file (0 bytes)")) {
+        #expect(throws: MoosicError.invalidData("cannot use the upload as a photo: empty file (0 bytes)", cause: .unreadablePhoto)) {
             try reader.readIfFace(photoBytes: Data(), name: "the upload")
         }
     }
