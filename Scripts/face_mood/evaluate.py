@@ -1,7 +1,9 @@
-"""Evaluate Models/face_mood.onnx with OpenCV dnn alone (no PyTorch); works for any graph with one score output.
+"""Evaluate Models/face_mood.onnx with OpenCV dnn alone (no PyTorch); works for any graph with a `score` output
+(and uses its `probabilities` output where it has one).
 
 publictest happy+sad (original FER2013 labels): accuracy at score >= 0.5, ROC AUC, ECE
-(10 equal-width bins over the score); publictest neutral faces: median score, shares < 0.25 / > 0.75;
+(10 equal-width bins over the score) and ECE of P(happy) / (P(happy) + P(sad)); publictest neutral faces:
+median score, shares < 0.25 / > 0.75; bands (metrics.bands) over happy, neutral and sad;
 the shared photos cut as the C++ side does (photos_figures); network forward time per face (median of --runs runs after
 warm-up, cv2.setNumThreads(--threads)). Prints a JSON object; --json also writes it to a file.
 """
@@ -29,7 +31,16 @@ def input_size(path):
     return dims[2]
 
 
-def photos_figures(net, size, root):
+def read(net, x, has_probabilities):
+    """The score and (where the graph has them) the happy / neutral / sad probabilities of one input."""
+    net.setInput(x.astype(np.float32)[None, None])
+    if has_probabilities:
+        score, p = net.forward(["score", "probabilities"])
+        return float(score.ravel()[0]), p.ravel().astype(np.float64)
+    return float(net.forward("score").ravel()[0]), None
+
+
+def photos_figures(net, size, root, has_probabilities):
     """The shared photos (labels.csv), cut as the C++ side cuts them (photos.py: Haar alt2 with
     Models/face_mood.json's settings, largest face, crop_scale square, grey, 48x48, SxS): faces found,
     happy+sad accuracy / AUC / ECE, neutral median and shares below 0.25 / above 0.75. These are the
@@ -39,12 +50,13 @@ def photos_figures(net, size, root):
     if not os.path.exists(labels_csv):
         return None
     rows = photos.load(root, REPO)
-    sc, lab = [], []
+    sc, lab, pr = [], [], []
     for r in rows:
         if r["face48"] is None:
             continue
-        net.setInput(photos.to_input(r["face48"], size).astype(np.float32)[None, None])
-        sc.append(float(net.forward("score").ravel()[0]))
+        s, p = read(net, photos.to_input(r["face48"], size), has_probabilities)
+        sc.append(s)
+        pr.append(p)
         lab.append(r["label"])
     sc, lab = np.array(sc), np.array(lab)
     hs = sum(r["label"] in ("happy", "sad") for r in rows)
@@ -52,7 +64,10 @@ def photos_figures(net, size, root):
            "happy_sad_faces_found": float(np.isin(lab, ["happy", "sad"]).sum() / hs)}
     m = np.isin(lab, ["happy", "sad"])
     out.update(metrics.summary(sc[m], (lab[m] == "happy").astype(np.int64)))
+    if has_probabilities:
+        out["ece_happy_vs_sad"] = metrics.ece(metrics.happy_against_sad(np.array(pr)[m]), (lab[m] == "happy").astype(np.int64))
     out.update(metrics.neutral_summary(sc[lab == "neutral"]))
+    out.update(metrics.bands(sc, lab))
     for name in ("happy", "sad", "neutral"):
         out[f"{name}_mean_score"] = float(sc[lab == name].mean())
     return out
@@ -71,20 +86,20 @@ def main(argv=None):
     cv2.setNumThreads(args.threads)
     size = input_size(args.onnx)
     net = cv2.dnn.readNetFromONNX(args.onnx)
+    has_probabilities = any(o.name == "probabilities" for o in onnx.load(args.onnx).graph.output)
     x, y, _ = data.load_publictest(args.data, size)
-    p = np.empty(len(x))
-    for i in range(len(x)):
-        net.setInput(x[i].astype(np.float32)[None, None])
-        p[i] = float(net.forward("score").ravel()[0])
+    readings = [read(net, xi, has_probabilities) for xi in x]
+    p = np.array([s for s, _ in readings])
     r = metrics.summary(p, y)
+    if has_probabilities:
+        r["ece_happy_vs_sad"] = metrics.ece(metrics.happy_against_sad(np.array([q for _, q in readings])), y)
     r["faces"] = int(len(y))
     r["happy"] = int(y.sum())
     xn = data.load_publictest_neutral(args.data, size)
-    pn = np.empty(len(xn))
-    for i in range(len(xn)):
-        net.setInput(xn[i].astype(np.float32)[None, None])
-        pn[i] = float(net.forward("score").ravel()[0])
+    pn = np.array([read(net, xi, has_probabilities)[0] for xi in xn])
     r["publictest_neutral"] = metrics.neutral_summary(pn)
+    r["publictest_bands"] = metrics.bands(np.concatenate([p, pn]),
+                                          [("happy" if v else "sad") for v in y] + ["neutral"] * len(pn))
 
     blob = x[0].astype(np.float32)[None, None]
     for _ in range(20):
@@ -101,7 +116,7 @@ def main(argv=None):
               "forward_ms_p90": float(np.percentile(ts, 90)), "forward_runs": args.runs,
               "threads": args.threads, "input_size": size, "cv2_version": cv2.__version__,
               "onnx_bytes": os.path.getsize(args.onnx)})
-    r["photos"] = None if args.no_photos else photos_figures(net, size, args.data)
+    r["photos"] = None if args.no_photos else photos_figures(net, size, args.data, has_probabilities)
     try:
         r["loadavg_1min"] = os.getloadavg()[0]
     except OSError:

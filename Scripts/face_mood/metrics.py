@@ -77,3 +77,28 @@ def neutral_summary(score):
     s = np.asarray(score, dtype=np.float64)
     return {"neutral_n": int(len(s)), "neutral_median": float(np.median(s)),
             "neutral_below_025": float(np.mean(s < 0.25)), "neutral_above_075": float(np.mean(s > 0.75))}
+
+
+CLASSES = ("sad", "neutral", "happy")
+NEUTRAL_FROM, HAPPY_FROM = 0.35, 0.65  # moosic's MoodBand (Sources/MoosicCore/Pipeline/MoodLabel.swift)
+
+
+def band(score):
+    return "happy" if score >= HAPPY_FROM else "neutral" if score >= NEUTRAL_FROM else "sad"
+
+
+def bands(score, labels):
+    """What a listener meets: the share of each class's faces whose score lies in its own band, their mean,
+    and the confusion of classes (rows) and bands (columns), both sad, neutral, happy."""
+    confusion = [[0] * 3 for _ in CLASSES]
+    for s, label in zip(score, labels):
+        confusion[CLASSES.index(label)][CLASSES.index(band(s))] += 1
+    acc = {c: confusion[i][i] / sum(confusion[i]) for i, c in enumerate(CLASSES) if sum(confusion[i])}
+    return {"band_accuracy": acc, "band_accuracy_mean": float(np.mean(list(acc.values()))) if acc else None,
+            "confusion_rows_class_columns_band": confusion}
+
+
+def happy_against_sad(probabilities):
+    """P(happy) / (P(happy) + P(sad)) of [n, 3] happy / neutral / sad probabilities."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    return p[:, 0] / np.maximum(p[:, 0] + p[:, 2], 1e-12)

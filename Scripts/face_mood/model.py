@@ -187,10 +187,11 @@ class MoodScore(nn.Module):
 
 
 def load_onnx_warm_start(net, path):
-    """Warm start from an earlier moosic face-mood ONNX graph (e.g. the happy-vs-sad model of commit
-    c6f7a2d): its convolutions (BatchNorm folded in by the export) become this network's convolutions,
-    each BatchNorm an identity plus the folded bias (to be kept in eval mode, see freeze_batchnorm), and
-    its happy-vs-sad logit w.f + b becomes the happiness (+1/2) and sadness (-1/2) rows of the head.
+    """Warm start from an earlier moosic face-mood ONNX graph (the happy-vs-sad model of commit c6f7a2d, or
+    the happy / neutral / sad model of commit f23ca66): its convolutions (BatchNorm folded in by the export)
+    become this network's convolutions, each BatchNorm an identity plus the folded bias (to be kept in eval
+    mode, see freeze_batchnorm); a happy-vs-sad logit w.f + b becomes the happiness (+1/2) and sadness (-1/2)
+    rows of the head, three happy / neutral / sad logits those three rows.
     Returns the number of convolutions loaded."""
     import onnx
     from onnx import numpy_helper
@@ -221,7 +222,14 @@ def load_onnx_warm_start(net, path):
         hw, hb = torch.from_numpy(init[gemm.input[1]].copy()), torch.from_numpy(init[gemm.input[2]].copy())
         net.head.weight.normal_(0, 0.01)
         net.head.bias.zero_()
-        if net.outputs == 1:
+        if hw.shape[0] == 3 and net.outputs == 8:
+            # a happy / neutral / sad model (v2, commit f23ca66): its three calibrated logits become
+            # those rows of the 8-way head; the other five emotions start from near zero
+            from face_mood.data import EMOTIONS8
+            for row, name in enumerate(("happiness", "neutral", "sadness")):
+                net.head.weight[EMOTIONS8.index(name)] = hw[row]
+                net.head.bias[EMOTIONS8.index(name)] = hb[row]
+        elif net.outputs == 1:
             net.head.weight.copy_(hw)
             net.head.bias.copy_(hb)
         else:

@@ -70,7 +70,10 @@ def training_step(args, opt, base_lrs, ema, model, step, total, forward, t, ta, 
     for g, base in zip(opt.param_groups, base_lrs):
         g["lr"] = base * lr_scale
     z = forward()
-    loss = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1).mean()
+    per_face = -(t * F.log_softmax(z[:, rows3], dim=1)).sum(1)
+    # each face weighs by its target's classes (class-balanced: sad faces, the rarest, count more)
+    w = (t * args.class_weight_values).sum(1)
+    loss = (w * per_face).sum() / w.sum()
     has8 = ta[:, 0] >= 0
     if args.aux_weight > 0 and bool(has8.any()):
         ta8 = ta[has8] * (1 - args.label_smoothing) + args.label_smoothing / 8
@@ -106,6 +109,9 @@ def main(argv=None):
     ap.add_argument("--aux-weight", type=float, default=0.3, help="weight of the 8-way FER+ auxiliary loss")
     ap.add_argument("--bench-steps", type=int, default=0, help="only time this many training steps, then exit")
     ap.add_argument("--select-from", type=float, default=0.5, help="select the best EMA epoch among the last fraction")
+    ap.add_argument("--class-weights", default="1,1,1",
+                    help="weights of happy, neutral, sad in the main loss (a face weighs by its target), or 'balanced': "
+                         "inversely to the training targets' mean share of each class, happy = 1")
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 because 2 OpenMP threads ran 7x slower when the 2 cores were shared")
@@ -124,6 +130,15 @@ def main(argv=None):
     xne = data.load_publictest_neutral(args.data, args.size)
     counts = {n: names.count(n) for n in sorted(set(names))}
     mean3 = [round(float(v), 4) for v in t3.mean(axis=0)]
+    if args.class_weights == "balanced":
+        cw = [mean3[0] / m for m in mean3]
+    else:
+        cw = [float(v) for v in args.class_weights.split(",")]
+        if len(cw) != 3 or min(cw) <= 0:
+            raise SystemExit("--class-weights: three positive numbers (happy, neutral, sad) or 'balanced'")
+    args.class_weight_values = torch.tensor(cw, dtype=torch.float32)
+    args.class_weights_used = [round(v, 4) for v in cw]
+    print(f"class weights happy / neutral / sad: {args.class_weights_used}", flush=True)
     print(f"training images {len(xtr)} {counts}, mean happy/neutral/sad target {mean3}; publictest happy+sad "
           f"{len(xte)} ({yte.sum()} happy), neutral {len(xne)}; load {time.time() - t0:.1f}s", flush=True)
     rng = np.random.default_rng(args.seed)
@@ -131,7 +146,7 @@ def main(argv=None):
     model = FaceMoodNet(args.size, dropout=args.dropout, outputs=8)
     if args.init_onnx:
         n = load_onnx_warm_start(model, args.init_onnx)
-        print(f"warm start: {n} convolutions and the happy-vs-sad head from {args.init_onnx}", flush=True)
+        print(f"warm start: {n} convolutions and the head from {args.init_onnx}", flush=True)
     else:
         model.load_imagenet(imagenet_weights_path())
     feats = model.backbone.features
@@ -207,7 +222,7 @@ def main(argv=None):
     torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout, "outputs": 8, "rows3": ROWS3,
                 "warm_start": bool(args.init_onnx)},
                os.path.join(args.out, "checkpoint.pt"))
-    info = {"args": vars(args), "training_images": len(xtr), "training_counts": counts,
+    info = {"args": {k: v for k, v in vars(args).items() if k != "class_weight_values"}, "training_images": len(xtr), "training_counts": counts,
             "mean_target3": mean3, "steps": total, "steps_per_epoch": steps_per_epoch,
             "train_minutes": round(train_minutes, 1), "selected_epoch": best_epoch,
             "selection": f"EMA weights at the end of epoch {select_from}..{args.epochs} with the highest publictest accuracy + AUC",
@@ -322,7 +337,7 @@ def train_cached(args, model, feats, xtr, t3, t8, counts, mean3, xte, yte, xne):
     _, best_epoch, state = best
     torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout, "outputs": 8, "rows3": ROWS3,
                 "warm_start": bool(args.init_onnx)}, os.path.join(args.out, "checkpoint.pt"))
-    info = {"args": vars(args), "training_images": n, "training_counts": counts, "mean_target3": mean3,
+    info = {"args": {k: v for k, v in vars(args).items() if k != "class_weight_values"}, "training_images": n, "training_counts": counts, "mean_target3": mean3,
             "steps": total, "steps_per_epoch": steps_per_epoch, "cache_minutes": round(cache_s / 60, 1),
             "train_minutes": round(train_minutes + cache_s / 60, 1), "selected_epoch": best_epoch,
             "selection": f"EMA weights at the end of epoch {select_from}..{args.epochs} with the highest publictest accuracy + AUC",
