@@ -11,10 +11,10 @@ let imageLibraries = ["jpeg", "png16", "webp", "tiff"]
 // The layers, each a target so that the compiler keeps them apart (docs/design.md, "Layout"):
 //   MoosicML      pure machine learning: no moosic types, no I/O but a model's bytes
 //   MoosicCore    the domain: catalog rows, emotion and genre models, ranking, the pipeline and the
-//                 narrow repository and stage protocols it runs on, where state and data are
-//                 (MoosicEnvironment); imports MoosicML only
+//                 narrow repository and stage protocols it runs on; no I/O; imports MoosicML only
 //   MoosicIO      the operating system's side of Core's ports: HTTP over URLSession, files read a chunk
-//                 at a time, model files, file locks — so that MoosicCore itself does no I/O
+//                 at a time, model files, file locks, where state and data are (MoosicEnvironment) — so
+//                 that MoosicCore itself does no I/O
 //   MoosicStore   the SQLite store (GRDB): the only code that writes SQL
 //   MoosicSpotify the Spotify Web API client (PKCE login, library sync, playlist writes)
 //   MoosicVision  the face-mood reader over CVision (OpenCV)
@@ -71,7 +71,7 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
             linkerSettings: (openCVModules + imageLibraries).map { .linkedLibrary($0) }
         ),
-        .target(name: "MoosicVision", dependencies: ["MoosicCore", "CVision"]),
+        .target(name: "MoosicVision", dependencies: ["MoosicCore", "MoosicIO", "CVision"]),
         .target(name: "MoosicFeatures", dependencies: ["MoosicCore", "MoosicIO"]),
         // Debian's liblzma, to read the shipped catalog (Models/spotify-tracks.csv.xz).
         .systemLibrary(name: "CLzma", path: "Sources/CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
@@ -116,24 +116,24 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // One test target per target, its folders mirroring the target's; each declares every module it imports.
         .testTarget(name: "CVisionTests", dependencies: ["CVision"]),
-        .testTarget(name: "MoosicIOTests", dependencies: ["MoosicIO", "MoosicCore", "TestSupport"]),
+        .testTarget(name: "MoosicIOTests", dependencies: ["MoosicIO", "MoosicCore", "MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicMLTests", dependencies: ["MoosicML", "MoosicCore", "MoosicIO", "TestSupport"]),
         .testTarget(name: "MoosicCoreTests", dependencies: ["MoosicCore", "MoosicIO", "MoosicML", "MoosicStore", "MoosicSpotify", "MoosicVision",
                                                             "MoosicApp", "TestSupport"]),
         // The store's own tests check its pragmas and tables with SQL; no other suite may.
         .testTarget(name: "MoosicStoreTests", dependencies: [
-            "MoosicStore", "MoosicCore", "MoosicML", "MoosicSpotify", "MoosicVision", "MoosicApp", "TestSupport",
+            "MoosicStore", "MoosicCore", "MoosicIO", "MoosicML", "MoosicSpotify", "MoosicVision", "MoosicApp", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicSpotify", "MoosicIO", "MoosicCore", "MoosicML", "MoosicStore", "MoosicVision",
                                                                "MoosicApp", "SpotifyEmulator", "TestSupport"]),
-        .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicVision", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
+        .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicVision", "MoosicCore", "MoosicIO", "MoosicML", "MoosicStore", "MoosicSpotify",
                                                               "MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicFeatures", "MoosicCore", "MoosicStore", "FeaturesEmulator",
                                                                 "TestSupport"]),
         .testTarget(name: "MoosicAppTests", dependencies: ["MoosicApp", "MoosicIO", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
                                                            "MoosicVision", "TestSupport"]),
-        .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "MoosicCore", "TestSupport"]),
+        .testTarget(name: "MoosicServerTests", dependencies: ["MoosicServer", "MoosicApp", "MoosicCore", "MoosicIO", "TestSupport"]),
         // Depends on the executable so that `swift test` builds the binary these tests run.
         .testTarget(name: "MoosicCLITests", dependencies: ["moosic", "MoosicApp", "MoosicIO", "MoosicCore", "MoosicML", "MoosicStore", "MoosicSpotify",
                                                            "MoosicVision", "SpotifyEmulator", "FeaturesEmulator", "TestSupport"]),

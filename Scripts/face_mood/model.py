@@ -192,7 +192,7 @@ def load_onnx_warm_start(net, path):
     become this network's convolutions, each BatchNorm an identity plus the folded bias (to be kept in eval
     mode, see freeze_batchnorm); a happy-vs-sad logit w.f + b becomes the happiness (+1/2) and sadness (-1/2)
     rows of the head, three happy / neutral / sad logits those three rows.
-    Returns the number of convolutions loaded."""
+    Returns the number of convolutions loaded and the number of the warm start's head rows (1 or 3)."""
     import onnx
     from onnx import numpy_helper
 
@@ -239,7 +239,7 @@ def load_onnx_warm_start(net, path):
             net.head.weight[s] = -0.5 * hw[0]
             net.head.bias[h] = 0.5 * hb[0]
             net.head.bias[s] = -0.5 * hb[0]
-    return len(convs)
+    return len(convs), int(hw.shape[0])
 
 
 def freeze_batchnorm(net):

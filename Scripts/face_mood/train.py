@@ -145,8 +145,8 @@ def main(argv=None):
 
     model = FaceMoodNet(args.size, dropout=args.dropout, outputs=8)
     if args.init_onnx:
-        n = load_onnx_warm_start(model, args.init_onnx)
-        print(f"warm start: {n} convolutions and the head from {args.init_onnx}", flush=True)
+        n, args.warm_start_head_rows = load_onnx_warm_start(model, args.init_onnx)
+        print(f"warm start: {n} convolutions and a head of {args.warm_start_head_rows} logit(s) from {args.init_onnx}", flush=True)
     else:
         model.load_imagenet(imagenet_weights_path())
     feats = model.backbone.features

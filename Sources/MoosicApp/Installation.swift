@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import MoosicCore
+import MoosicIO
 import MoosicFeatures
 import MoosicSpotify
 import TOMLKit

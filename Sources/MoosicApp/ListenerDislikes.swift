@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicStore
 
 /// `moosic dislikes`: the songs the listener removed from moosic's playlist, as moosic remembers them.

@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicStore
 
 /// `moosic history` and the page's chart: the user's moods over time with the playlist made each time.

@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 
 // The settings that MoosicCore's values are made from, read from an installation's variables
 // (`Installation.variables`): the domain knows no variable names and reads no environment.

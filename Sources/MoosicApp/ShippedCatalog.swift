@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import MoosicCore
+import MoosicIO
 import MoosicStore
 
 /// The full Spotify Tracks dataset (102,582 rows, docs/data-sources.md), shipped xz-compressed as

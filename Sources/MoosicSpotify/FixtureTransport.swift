@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 
 /// Serves a user's library from fixture files in the 2026 response shapes (see Fixtures/README.md),
 /// for `--offline` runs through the same sync code as online ones: `me.json`,

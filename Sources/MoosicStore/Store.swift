@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import MoosicCore
+import MoosicIO
 import MoosicML
 
 /// moosic's one SQLite database (in MOOSIC_HOME), opened through GRDB with WAL and foreign keys,

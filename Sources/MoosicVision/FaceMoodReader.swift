@@ -1,6 +1,7 @@
 import CVision
 import Foundation
 import MoosicCore
+import MoosicIO
 
 /// How photos become inputs of the face-mood network. They must match its training, so they are
 /// kept next to the model in `face_mood.json` (see Models/face_mood.md); fields left out take

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicApp
 import MoosicML
 import MoosicStore

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicApp
 
 @Suite struct InstallationTests {

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicApp
 
 @Suite struct ShippedCatalogTests {

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicStore
 @testable import MoosicSpotify
 @testable import MoosicVision

@@ -7,6 +7,7 @@ import SpotifyEmulator
 import Testing
 import TestSupport
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicStore
 @testable import MoosicApp
 

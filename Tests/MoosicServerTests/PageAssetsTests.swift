@@ -1,4 +1,5 @@
 import Foundation
+import MoosicIO
 import Testing
 import TestSupport
 @testable import MoosicServer

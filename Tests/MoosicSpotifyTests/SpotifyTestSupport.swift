@@ -6,6 +6,7 @@ import FoundationNetworking
 import SpotifyEmulator
 @testable import MoosicML
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicStore
 @testable import MoosicSpotify
 @testable import MoosicVision

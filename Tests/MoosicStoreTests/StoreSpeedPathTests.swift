@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TestSupport
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicStore
 @testable import MoosicApp
 

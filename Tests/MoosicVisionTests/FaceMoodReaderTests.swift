@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import MoosicML
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicStore
 @testable import MoosicSpotify
 @testable import MoosicVision

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicIO
 
 /// The user's crontab as `crontab -l` prints it (`list`), and the `moosic refresh` lines in it
 /// (`RefreshLine`, in CrontabRefreshLine.swift).

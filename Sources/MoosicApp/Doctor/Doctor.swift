@@ -1,5 +1,6 @@
 import Foundation
 import MoosicCore
+import MoosicIO
 import MoosicStore
 
 /// One finding of `moosic doctor`: what was checked, how it stands, and what to do about it.

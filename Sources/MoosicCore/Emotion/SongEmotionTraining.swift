@@ -220,7 +220,8 @@ public enum SongEmotionTraining {
         guard k >= 2, songs.count >= 2 * k, !seeds.isEmpty else {
             throw MoosicError.usage("cross-validation needs k ≥ 2, at least 2k songs and a seed")
         }
-        let start = Date()
+        // A stopwatch (monotonic), not the wall clock: Core is given dates, never reads them.
+        let start = DispatchTime.now()
         var results: [MoodAgreement] = []
         var firstFolds: [Int] = []
         for seed in seeds {
@@ -245,7 +246,7 @@ public enum SongEmotionTraining {
         let spread = ["happy_sad_auc": sd(results.map(\.happySad.auc)), "happy_sad_accuracy": sd(results.map(\.happySad.accuracy)),
                       "energetic_calm_auc": sd(results.map(\.energeticCalm.auc)), "four_moods": sd(results.map(\.fourMoods))]
         return EmotionCrossValidation(folds: results, mean: .mean(results), spread: spread, foldOfSong: firstFolds,
-                                      seconds: Date().timeIntervalSince(start))
+                                      seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
     }
 
     static func checkLabels(_ songs: [MoodSong]) throws {

@@ -3,7 +3,7 @@ import MoosicML
 
 /// Training and evaluating the genre forest on catalog CSVs (`moosic train genres`, `moosic eval genres`).
 public enum GenreTraining {
-    /// The shipped model's file name, found through `MoosicEnvironment.modelURL`.
+    /// The shipped model's file name, found through MoosicIO's `MoosicEnvironment.modelURL`.
     public static let modelFileName = "genre_forest.rf"
 
     /// The rows of a catalog CSV (`name`: its file's name) as examples; invalid rows are skipped and

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import MoosicCore
+import MoosicIO
 @testable import MoosicApp
 
 /// Where the shipped data is looked for: found from the executable, never from the sources' paths.

@@ -1,4 +1,5 @@
 import Foundation
+import MoosicCore
 import MoosicML
 
 /// Where moosic keeps its state and finds its models and fixtures (MoosicApp's `Installation`
