@@ -49,3 +49,17 @@ public final class ProgressReporter: @unchecked Sendable {
         write("\r\u{1B}[K")
     }
 }
+
+extension ProgressReporter {
+    /// Runs `body` and clears the line when it returns or throws — before the caller prints its result,
+    /// so that the answer never lands after a half-drawn progress line.
+    public static func finishing<T>(_ progress: ProgressReporter?, _ body: () throws -> T) rethrows -> T {
+        defer { progress?.finish() }
+        return try body()
+    }
+
+    public static func finishing<T>(_ progress: ProgressReporter?, _ body: () async throws -> T) async rethrows -> T {
+        defer { progress?.finish() }
+        return try await body()
+    }
+}

@@ -43,15 +43,8 @@ struct EvalCommand: ParsableCommand {
                 ?? MoodEvaluation.labelledPhotos(in: URL(fileURLWithPath: dir!, isDirectory: true))
             let reader = try FaceMoodReader(environment: Installation.current().environment)
             let progress = ProgressReporter(label: "reading \(photos.count) photos", json: json)
-            let report: MoodEvaluationReport
-            do {
-                report = try MoodEvaluation.evaluate(photos, progress: progress?.update) {
-                    try reader.readIfFace(photo: $0, aligned: aligned)
-                }
-                progress?.finish()
-            } catch {
-                progress?.finish()
-                throw error
+            let report = try ProgressReporter.finishing(progress) {
+                try MoodEvaluation.evaluate(photos, progress: progress?.update) { try reader.readIfFace(photo: $0, aligned: aligned) }
             }
             if json {
                 try Output.printJSON(ReportJSON(report))
@@ -270,19 +263,14 @@ struct EvalCommand: ParsableCommand {
             guard !listeners.isEmpty else { throw MoosicError.invalidData("\(data) has no listeners") }
             let store = try Store()
             let progress = ProgressReporter(label: "evaluating \(listeners.count) listeners", json: json)
-            let report: ListenerEvaluation.Report
-            do {
+            let report = try ProgressReporter.finishing(progress) {
                 if let catalog {
                     _ = try CatalogImporter.importFile(at: URL(fileURLWithPath: catalog), into: store, skipInvalid: true)
                 } else {
                     try ShippedCatalog.importIfEmpty(store: store, environment: environment)
                 }
-                report = try ListenerEvaluation.run(listeners: listeners, store: store, forest: forest,
-                                                    weightings: grid ? ProfileEvaluation.defaultGrid : [], progress: { progress?.update($0) })
-                progress?.finish()
-            } catch {
-                progress?.finish()
-                throw error
+                return try ListenerEvaluation.run(listeners: listeners, store: store, forest: forest,
+                                                  weightings: grid ? ProfileEvaluation.defaultGrid : [], progress: { progress?.update($0) })
             }
             if json {
                 try Output.printJSON(report)

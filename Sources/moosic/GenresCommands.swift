@@ -80,14 +80,9 @@ struct TrainGenresCommand: ParsableCommand {
             (training, validation) = GenreTraining.holdOut(all, seed: seed)
         }
         let progress = ProgressReporter(label: "training \(trees) trees on \(training.count) rows", json: json)
-        let result: GenreTraining.Result
-        do {
-            result = try GenreTraining.trainAndEvaluate(training: training, validation: validation, settings: settings,
-                                                        progress: progress.map(Self.treeCounter(of: trees)))
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw error
+        let result = try ProgressReporter.finishing(progress) {
+            try GenreTraining.trainAndEvaluate(training: training, validation: validation, settings: settings,
+                                               progress: progress.map(Self.treeCounter(of: trees)))
         }
         try result.model.write(to: URL(fileURLWithPath: out))
         let m = result.evaluation.metrics

@@ -22,19 +22,14 @@ public enum ImportCatalog {
                            progress: ProgressReporter? = nil) throws -> Report {
         let environment = installation.environment
         let store = try Store(environment: environment)
-        let catalog: CatalogImportReport
-        do {
+        let catalog = try ProgressReporter.finishing(progress) {
             // Scored as they are written; a broken model scores nothing here and is reported by the pass below.
             let model = try? SongEmotion.installedModel(environment)
             // The catalog moosic ships is imported as the first run imports it: its one row without
             // artist or title (the dataset's line 59223) left out and listed, not a refusal.
             let skip = skipInvalid || ShippedCatalog.isShipped(url, environment: environment)
-            catalog = try CatalogImporter.importRecords(from: CompressedFile.open(url), name: url.lastPathComponent, into: store,
-                                                        skipInvalid: skip, emotionModel: model ?? nil, progress: progress?.update)
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw error
+            return try CatalogImporter.importRecords(from: CompressedFile.open(url), name: url.lastPathComponent, into: store,
+                                                     skipInvalid: skip, emotionModel: model ?? nil, progress: progress?.update)
         }
         // Scores are kept in the store so ranking never runs the network.
         do {

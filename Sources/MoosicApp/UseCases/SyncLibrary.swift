@@ -21,14 +21,7 @@ public enum SyncLibrary {
         let store = try Store(environment: installation.environment)
         var sync = LibrarySync(session: session, repository: store, now: try installation.clock)
         if let progress { sync.progress = { status in progress.show(status) } }
-        let report: SyncReport
-        do {
-            report = try await sync.sync(user: user)
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw error
-        }
+        let report = try await ProgressReporter.finishing(progress) { try await sync.sync(user: user) }
         guard !offline, let backfill = StandardPipeline.featureBackfill(StoredLibrary(listeners: store), store: store,
                                                                         configuration: try installation.features) else {
             return Report(sync: report, features: nil)
