@@ -24,10 +24,19 @@ public enum ShippedCatalog {
         }
     }
 
-    /// Whether `url` is the shipped catalog of this installation (the same file, links resolved).
+    /// Whether `url` is the shipped catalog of this installation: the same file (links resolved), or a
+    /// byte-identical copy of it — an installed moosic importing the checkout's `Models/spotify-tracks.csv.xz`
+    /// imports the very same rows.
     public static func isShipped(_ url: URL, environment: MoosicEnvironment) -> Bool {
         guard let shipped = try? environment.modelURL(fileName) else { return false }
-        return url.resolvingSymlinksInPath().standardizedFileURL.path == shipped.resolvingSymlinksInPath().standardizedFileURL.path
+        let given = url.resolvingSymlinksInPath().standardizedFileURL.path
+        let own = shipped.resolvingSymlinksInPath().standardizedFileURL.path
+        if given == own { return true }
+        let fm = FileManager.default
+        guard let size = (try? fm.attributesOfItem(atPath: given))?[.size] as? Int,
+              size == (try? fm.attributesOfItem(atPath: own))?[.size] as? Int,
+              let bytes = fm.contents(atPath: given), let ownBytes = fm.contents(atPath: own) else { return false }
+        return bytes == ownBytes
     }
 
     /// Decompresses the whole file (for checks; imports stream it instead).

@@ -85,7 +85,7 @@ import MoosicIO
 
     /// `catalog import` of the shipped file imports it as the first run does (its invalid row left out);
     /// any other file, even a copy, keeps the rule: invalid rows refuse it unless --skip-invalid.
-    @Test func theShippedCatalogIsKnownByItsPath() throws {
+    @Test func theShippedCatalogIsKnownByItsPathOrItsBytes() throws {
         let models = repositoryRoot.appendingPathComponent("Models", isDirectory: true)
         let environment = MoosicEnvironment(home: FileManager.default.temporaryDirectory, modelsDirectory: models)
         #expect(ShippedCatalog.isShipped(models.appendingPathComponent(ShippedCatalog.fileName), environment: environment))
@@ -93,6 +93,11 @@ import MoosicIO
         let directory = try TemporaryDirectory()
         let copy = directory.url.appendingPathComponent(ShippedCatalog.fileName)
         try FileManager.default.copyItem(at: models.appendingPathComponent(ShippedCatalog.fileName), to: copy)
+        #expect(ShippedCatalog.isShipped(copy, environment: environment))
+        // The same size, one byte different: another file.
+        var bytes = try Data(contentsOf: copy)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: copy)
         #expect(!ShippedCatalog.isShipped(copy, environment: environment))
     }
 }
