@@ -23,12 +23,6 @@ from face_mood import metrics  # noqa: E402
 
 TARGETS = ("band accuracy (mean over happy, neutral, sad) >= 0.88 overall and >= 0.80 in every source; happy vs sad "
            "accuracy >= 0.96 with ECE of P(happy)/(P(happy)+P(sad)) <= 0.05; neutral median in [0.35, 0.65]; faces found >= 0.99")
-CLASSES = ("sad", "neutral", "happy")
-NEUTRAL_FROM, HAPPY_FROM = 0.35, 0.65  # MoodBand (Sources/MoosicCore/Pipeline/MoodLabel.swift)
-
-
-def band(score):
-    return "happy" if score >= HAPPY_FROM else "neutral" if score >= NEUTRAL_FROM else "sad"
 
 
 def figures(scores, labels, found, ratios=None):
@@ -52,15 +46,12 @@ def figures(scores, labels, found, ratios=None):
         mc = (labels == c) & found
         if mc.any():
             r[f"{c}_mean_score"] = float(scores[mc].mean())
-    confusion = [[0] * len(CLASSES) for _ in CLASSES]
-    for x, label, ok in zip(scores, labels, found):
-        if ok and label in CLASSES:
-            confusion[CLASSES.index(label)][CLASSES.index(band(x))] += 1
-    r["confusion_rows_class_columns_band_sad_neutral_happy"] = confusion
-    bands = {c: confusion[i][i] / sum(confusion[i]) for i, c in enumerate(CLASSES) if sum(confusion[i])}
-    r["band_accuracy"] = bands
-    if bands:
-        r["band_accuracy_mean"] = float(np.mean(list(bands.values())))
+    mb = found & np.isin(labels, metrics.CLASSES)
+    b = metrics.bands(scores[mb], labels[mb])
+    r["confusion_rows_class_columns_band_sad_neutral_happy"] = b["confusion_rows_class_columns_band"]
+    r["band_accuracy"] = b["band_accuracy"]
+    if b["band_accuracy_mean"] is not None:
+        r["band_accuracy_mean"] = b["band_accuracy_mean"]
     return r
 
 
