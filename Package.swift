@@ -127,7 +127,7 @@ let package = Package(
         ]),
         .testTarget(name: "MoosicSpotifyTests", dependencies: ["MoosicSpotify", "MoosicIO", "MoosicCore", "MoosicML", "MoosicStore", "MoosicVision",
                                                                "MoosicApp", "SpotifyEmulator", "TestSupport"]),
-        .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicVision", "MoosicCore", "MoosicIO", "MoosicML", "MoosicStore", "MoosicSpotify",
+        .testTarget(name: "MoosicVisionTests", dependencies: ["MoosicVision", "CVision", "MoosicCore", "MoosicIO", "MoosicML", "MoosicStore", "MoosicSpotify",
                                                               "MoosicApp", "TestSupport"]),
         .testTarget(name: "MoosicFeaturesTests", dependencies: ["MoosicFeatures", "MoosicCore", "MoosicStore", "FeaturesEmulator",
                                                                 "TestSupport"]),

@@ -119,17 +119,23 @@ bool has_extension(const std::string &path, const char *ext) {
     return tail == e;
 }
 
-bool write_annotated(const cv::Mat &colour, const cv::Rect &box, double score, const char *path) {
+// The copy says what the listener's playlist follows: the band of the score (sad, neutral, happy) and the score.
+bool write_annotated(const cv::Mat &colour, const cv::Rect &box, double score, const cvision_mood_settings &bands,
+                     const char *path) {
     std::string out(path);
     bool jpeg = has_extension(out, ".jpg") || has_extension(out, ".jpeg");
     if (!jpeg && !has_extension(out, ".png")) return false;
     cv::Mat copy = colour.clone();
     int long_side = std::max(copy.cols, copy.rows);
     int thickness = std::max(2, long_side / 300);
-    const cv::Scalar colour_of_mood = score >= 0.5 ? cv::Scalar(40, 200, 40) : cv::Scalar(220, 120, 30);
+    const std::string band = cvision_mood_band(&bands, score);
+    // BGR: green, amber, blue
+    const cv::Scalar colour_of_mood = band == "happy"     ? cv::Scalar(40, 200, 40)
+                                      : band == "neutral" ? cv::Scalar(0, 150, 215)
+                                                          : cv::Scalar(220, 120, 30);
     cv::rectangle(copy, box, colour_of_mood, thickness);
     char label[32];
-    std::snprintf(label, sizeof label, "%s %.2f", score >= 0.5 ? "happy" : "sad", score);
+    std::snprintf(label, sizeof label, "%s %.2f", band.c_str(), score);
     double font_scale = std::max(0.5, long_side / 700.0);
     int baseline = 0;
     cv::Size text = cv::getTextSize(label, cv::FONT_HERSHEY_SIMPLEX, font_scale, thickness, &baseline);
@@ -206,6 +212,11 @@ extern "C" cvision_status cvision_mood_model_load(const char *onnx_path, const c
 }
 
 extern "C" void cvision_mood_model_free(cvision_mood_model *model) { delete model; }
+
+extern "C" const char *cvision_mood_band(const cvision_mood_settings *settings, double score) {
+    if (score >= settings->band_happy_from) return "happy";
+    return score >= settings->band_neutral_from ? "neutral" : "sad";
+}
 
 namespace {
 
@@ -287,7 +298,7 @@ cvision_status read_mood(cvision_mood_model *model, const cv::Mat &colour, int a
         if (annotate_path && *annotate_path) {
             bool written = false;
             try {
-                written = write_annotated(colour, box, result->score, annotate_path);
+                written = write_annotated(colour, box, result->score, model->settings, annotate_path);
             } catch (const cv::Exception &) {
             }
             if (!written) {

@@ -56,7 +56,8 @@ public struct FaceMoodSettings: Sendable, Equatable, Codable {
         cvision_mood_settings(input_size: Int32(inputSize), crop_size: Int32(cropSize), crop_scale: cropScale,
                               crop_shift: cropShift, detect_max_side: Int32(detectMaxSide),
                               detect_border: detectBorder, detect_min_neighbors: Int32(detectMinNeighbors),
-                              detect_min_face: detectMinFace, detect_min_face_retry: detectMinFaceRetry)
+                              detect_min_face: detectMinFace, detect_min_face_retry: detectMinFaceRetry,
+                              band_neutral_from: MoodBand.neutralFrom, band_happy_from: MoodBand.happyFrom)
     }
 }
 
@@ -135,7 +136,7 @@ public final class FaceMoodReader: MoodReading, @unchecked Sendable {
 
     /// - Parameters:
     ///   - aligned: the photo is already a face crop (like FER2013's): no detection.
-    ///   - annotate: also write a copy with the face box and score (a .jpg, .jpeg or .png path).
+    ///   - annotate: also write a copy with the face box, the band and the score (a .jpg, .jpeg or .png path).
     /// - Throws: `MoosicError.invalidData("no face found in <path>", cause: .noFace)` (exit 65) when there is no face;
     ///   `.fileMissing` (66) and `.invalidData` (65) for missing and unusable photos.
     public func read(photo: String, aligned: Bool = false, annotate: String? = nil) throws -> FaceMoodReading {

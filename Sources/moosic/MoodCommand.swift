@@ -20,7 +20,7 @@ struct MoodCommand: ParsableCommand {
 
     @Option(help: "The photo.") var photo: String
     @Flag(help: "The photo is already a face crop: skip face detection.") var aligned = false
-    @Option(help: "Also write a copy with the face box and score drawn on it (.jpg, .jpeg or .png).")
+    @Option(help: "Also write a copy with the face box, the score's band and the score drawn on it (.jpg, .jpeg or .png).")
     var annotate: String?
     @Flag(help: "Print the result as JSON.") var json = false
 

@@ -1,3 +1,4 @@
+import CVision
 import Foundation
 import Testing
 import TestSupport
@@ -53,6 +54,17 @@ import MoosicIO
         #expect(throws: MoosicError.invalidData("cannot use the upload as a photo: empty file (0 bytes)", cause: .unreadablePhoto)) {
             try reader.readIfFace(photoBytes: Data(), name: "the upload")
         }
+    }
+
+    // The annotated copy names the score's band (what the listener's playlist follows), drawn by the C++ side
+    // from the edges the Swift side hands it: the two must agree on every score, the edges included.
+    @Test func annotatedCopyNamesTheBandMoodBandGives() {
+        var settings = FaceMoodSettings().cValue
+        let edges = [MoodBand.neutralFrom, MoodBand.happyFrom].flatMap { [$0.nextDown, $0, $0.nextUp] }
+        for score in (0...100).map({ Double($0) / 100 }) + edges {
+            #expect(String(cString: cvision_mood_band(&settings, score)) == MoodBand(score: score).rawValue, "score \(score)")
+        }
+        #expect(String(cString: cvision_mood_band(&settings, 0.46)) == "neutral")
     }
 
     @Test func largestOfTwoFacesIsUsed() throws {

@@ -50,6 +50,8 @@ typedef struct {
     int detect_min_neighbors;    // Haar detectMultiScale minNeighbors
     double detect_min_face;      // smallest face searched first, as a fraction of the photo's short side
     double detect_min_face_retry;  // smaller faces, searched only when the first search finds none
+    double band_neutral_from;    // the annotated copy names the band the score lies in: sad below this,
+    double band_happy_from;      // neutral below this, happy from it (MoodBand's edges, passed in by moosic)
 } cvision_mood_settings;
 
 typedef struct {
@@ -63,6 +65,9 @@ typedef struct {
 
 typedef struct cvision_mood_model cvision_mood_model;
 
+// The band a score lies in by the settings' band edges, as the annotated copy names it: "sad", "neutral" or "happy".
+const char *cvision_mood_band(const cvision_mood_settings *settings, double score);
+
 // Loads the network (ONNX) and the Haar cascade (XML) once; free with cvision_mood_model_free.
 // A missing, unreadable or corrupt file gives CVISION_FILE_MISSING, CVISION_UNREADABLE or
 // CVISION_CORRUPT with a one-line message naming which file.
@@ -73,7 +78,7 @@ void cvision_mood_model_free(cvision_mood_model *model);
 
 // Reads the mood of the largest face in a photo (or of the whole image when aligned is non-zero:
 // it is already a face crop). With annotate_path (JPEG or PNG by its extension), also writes a
-// copy of the photo with the face box and score drawn on it. Not thread-safe for one model.
+// copy of the photo with the face box, the band (cvision_mood_band) and the score drawn on it. Not thread-safe for one model.
 cvision_status cvision_read_mood(cvision_mood_model *model, const char *photo_path, int64_t max_pixels,
                                  int aligned, const char *annotate_path, cvision_mood_result *result,
                                  char *message, size_t message_size);
