@@ -64,9 +64,38 @@ def augment_face(img, rng, size):
     return f
 
 
-def augment_batch(imgs, rng, size):
-    """imgs: [B,48,48] uint8 -> float32 [B,1,S,S] array (0..255)."""
+def augment_portrait(img, rng, size):
+    """The other kind of photo the model fails on (issue 24): a grey frontal portrait in even studio light, sharp,
+    face upright and centred. img: 48x48 uint8 grey. Returns a size x size uint8 image.
+
+    Mirror p = 0.5; a small crop jitter (zoom 0.92..1.10, shift up to 4 %, rotation up to 5 degrees); even light:
+    local contrast equalised (CLAHE, clip 1.5..3.0 on 4x4 tiles, p = 0.5) or the grey levels stretched so the 2nd and
+    98th percentiles land on 10..30 and 225..245; then either a light Gaussian blur (sigma 0.3..0.7, p = 0.5), the
+    smoothness of a downscaled high-resolution photo, or nothing. No low light, noise or JPEG artefacts."""
+    f = img[:, ::-1] if rng.random() < 0.5 else img
+    zoom = math.exp(rng.uniform(math.log(0.92), math.log(1.10)))
+    m = cv2.getRotationMatrix2D((23.5, 23.5), rng.uniform(-5.0, 5.0), zoom)
+    m[:, 2] += rng.uniform(-0.04, 0.04, size=2) * 48
+    f = cv2.warpAffine(np.ascontiguousarray(f), m, (48, 48), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if rng.random() < 0.5:
+        f = cv2.createCLAHE(clipLimit=rng.uniform(1.5, 3.0), tileGridSize=(4, 4)).apply(f)
+    else:
+        lo, hi = np.percentile(f, (2, 98))
+        a, b = rng.uniform(10, 30), rng.uniform(225, 245)
+        x = (f.astype(np.float32) - lo) * (b - a) / max(hi - lo, 1.0) + a
+        f = np.clip(np.rint(x), 0, 255).astype(np.uint8)
+    if rng.random() < 0.5:
+        f = cv2.GaussianBlur(f, (0, 0), rng.uniform(0.3, 0.7), borderType=cv2.BORDER_REPLICATE)
+    if size != 48:
+        f = cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR)
+    return f
+
+
+def augment_batch(imgs, rng, size, portrait_share=0.0):
+    """imgs: [B,48,48] uint8 -> float32 [B,1,S,S] array (0..255); each face is made a studio portrait
+    (augment_portrait) with probability portrait_share, else a photo of any camera and light (augment_face)."""
     out = np.empty((len(imgs), 1, size, size), dtype=np.float32)
     for i, im in enumerate(imgs):
-        out[i, 0] = augment_face(im, rng, size)
+        portrait = portrait_share > 0 and rng.random() < portrait_share
+        out[i, 0] = augment_portrait(im, rng, size) if portrait else augment_face(im, rng, size)
     return out

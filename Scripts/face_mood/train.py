@@ -112,11 +112,16 @@ def main(argv=None):
     ap.add_argument("--class-weights", default="1,1,1",
                     help="weights of happy, neutral, sad in the main loss (a face weighs by its target), or 'balanced': "
                          "inversely to the training targets' mean share of each class, happy = 1")
+    ap.add_argument("--portrait-share", type=float, default=0.0,
+                    help="share of training faces augmented as grey frontal studio portraits (augment.augment_portrait) "
+                         "instead of photos of any camera and light")
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 because 2 OpenMP threads ran 7x slower when the 2 cores were shared")
     args = ap.parse_args(argv)
 
+    if args.portrait_share > 0 and args.cached:
+        ap.error("--portrait-share applies to batches augmented afresh, not to --cached copies")
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(args.threads)
     random.seed(args.seed)
@@ -188,7 +193,7 @@ def main(argv=None):
         run_loss = 0.0
         for i in range(steps_per_epoch):
             idx = perm[i * args.batch:(i + 1) * args.batch]
-            x = torch.from_numpy(aug.augment_batch(xtr[idx.numpy()], rng, args.size)).contiguous(
+            x = torch.from_numpy(aug.augment_batch(xtr[idx.numpy()], rng, args.size, args.portrait_share)).contiguous(
                 memory_format=torch.channels_last)
             t = t3_t[idx] * (1 - args.label_smoothing) + args.label_smoothing / 3
             ta = t8_t[idx]
