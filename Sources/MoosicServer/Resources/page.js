@@ -131,11 +131,13 @@ function showFrame(image, face, mood) {
       context.drawImage(picture, 0, 0);
       if (face) {
         context.lineWidth = Math.max(2, canvas.width / 160);
-        context.strokeStyle = mood.unsure ? "#ff8a4c" : (mood.label === "happy" ? "#f0b429" : "#4f7cff");
+        // Coloured and named by band, as the playlist follows the band (and as `moosic mood --annotate` draws it).
+        const bandColour = { happy: "#f0b429", neutral: "#9a9aa3", sad: "#4f7cff" };
+        context.strokeStyle = mood.unsure ? "#ff8a4c" : (bandColour[mood.band] || "#9a9aa3");
         context.strokeRect(face.x, face.y, face.w, face.h);
         context.font = `${Math.max(14, canvas.width / 24)}px system-ui`;
         context.fillStyle = context.strokeStyle;
-        context.fillText(mood.score.toFixed(2), face.x, Math.max(16, face.y - 6));
+        context.fillText(`${mood.band} ${mood.score.toFixed(2)}`, face.x, Math.max(16, face.y - 6));
       }
       canvas.hidden = false;
       resolve();
