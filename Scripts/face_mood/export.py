@@ -46,11 +46,7 @@ def logits3(net, rows3, imgs, flip=False, batch=256):
 
 def score(z, theta):
     th, tn, ts, bh, bn = theta
-    z = z / np.array([th, tn, ts]) + np.array([bh, bn, 0.0])
-    z = z - z.max(axis=1, keepdims=True)
-    p = np.exp(z)
-    p /= p.sum(axis=1, keepdims=True)
-    return p[:, 0] + 0.5 * p[:, 1]
+    return metrics.mood_score(metrics.probabilities(z / np.array([th, tn, ts]) + np.array([bh, bn, 0.0])))
 
 
 # Calibration family, chosen by cross-validation on the photos (issue 14 session of 2026-12-02): one

@@ -43,26 +43,16 @@ FEATURES, LOGITS = "/Flatten_output_0", "/head3/Gemm_output_0"
 BOOTSTRAP = 4000
 
 
-def softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def score_of(p):
-    return p[:, 0] + 0.5 * p[:, 1]
-
-
 def in_band(p, labels):
-    return np.array([metrics.band(s) for s in score_of(p)]) == labels
+    return np.array([metrics.band(s) for s in metrics.mood_score(p)]) == labels
 
 
 def figures(p, labels):
     """Band accuracy per class and mean, happy vs sad accuracy / AUC, ECE of P(h)/(P(h)+P(s)), neutral median."""
-    b = metrics.bands(score_of(p), labels)
+    b = metrics.bands(metrics.mood_score(p), labels)
     hs = np.isin(labels, ["happy", "sad"])
     y = (labels[hs] == "happy").astype(np.int64)
-    sc = score_of(p)
+    sc = metrics.mood_score(p)
     return {"band_accuracy": {k: round(v, 3) for k, v in b["band_accuracy"].items()},
             "band_mean": round(b["band_accuracy_mean"], 3),
             "confusion": b["confusion_rows_class_columns_band"],
@@ -119,15 +109,13 @@ class Photos:
         self.eye_cascade = next(cv2.CascadeClassifier(os.path.join(d, "haarcascade_eye.xml"))
                                 for d in photos.CASCADE_DIRS if d and os.path.exists(os.path.join(d, "haarcascade_eye.xml")))
 
-    def crop(self, img, box, scale=None, shift=0.0, angle=0.0):
-        x, y, w, h = box
-        side = max(w, h)
-        cx, cy = x + w / 2, y + h / 2 + shift * side
+    def crop(self, img, box, scale=None, shift=None, angle=0.0):
+        """photos.crop48 of the box, the photo first turned by angle degrees about the box's centre."""
         if angle:
-            m = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+            x, y, w, h = box
+            m = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), angle, 1.0)
             img = cv2.warpAffine(img, m, (img.shape[1], img.shape[0]), borderMode=cv2.BORDER_REPLICATE)
-        c = photos.square_crop(img, cx, cy, (scale or self.s["crop_scale"]) * side)
-        return cv2.resize(c, (48, 48), interpolation=cv2.INTER_AREA if c.shape[0] > 48 else cv2.INTER_LINEAR)
+        return photos.crop48(img, box, self.s, scale=scale, shift=shift)
 
     def eye_angle(self, img, box):
         """Degrees to turn the photo so the two eyes found in the face box's upper half are level (0: not two eyes)."""
@@ -192,7 +180,7 @@ def fit_band_grid(z, labels):
         return x * g[2] + np.array([g[0], g[1], 0.0])
 
     def mean(g):
-        ok = in_band(softmax(apply(z, g)), labels)
+        ok = in_band(metrics.probabilities(apply(z, g)), labels)
         return np.mean([ok[labels == c].mean() for c in CLASSES])
     values = [mean(g) for g in BAND_GRID]
     top = max(values)
@@ -261,7 +249,7 @@ def main(argv=None):
     fer_labels = np.array(["happy" if v == 1 else "sad" for v in yte] + ["neutral"] * len(xne))
     f_fer, z_fer = graph.run(np.concatenate([xte, xne]))
     f_ph, z_ph = graph.run(ph.faces())
-    shipped = in_band(softmax(z_ph), labels)
+    shipped = in_band(metrics.probabilities(z_ph), labels)
     rows = []
 
     def add(group, name, p_photos, p_fer=None, note=""):
@@ -274,41 +262,41 @@ def main(argv=None):
               f"{r['photos']['band_accuracy']}" + (f"; FER {r['fer']['band_mean']:.3f}" if p_fer is not None else ""),
               flush=True)
 
-    add("shipped", "as shipped (calibrated on these photos)", softmax(z_ph), softmax(z_fer), "in sample")
+    add("shipped", "as shipped (calibrated on these photos)", metrics.probabilities(z_ph), metrics.probabilities(z_fer), "in sample")
 
     # 1. calibration families, cross-validated over the photos (FER: the map fitted on all photos)
     def shipped_family(z, lab):
         th = fit_theta(z, target_of(lab))
         return lambda x: x / np.array(th[:3]) + np.array([th[3], th[4], 0.0])
-    add("calibration", "shipped family, refitted (CV)", softmax(cross_validated(z_ph, labels, shipped_family)),
-        softmax(shipped_family(z_ph, labels)(z_fer)))
+    add("calibration", "shipped family, refitted (CV)", metrics.probabilities(cross_validated(z_ph, labels, shipped_family)),
+        metrics.probabilities(shipped_family(z_ph, labels)(z_fer)))
     for kind, name in (("T", "one temperature, 3-class CE"), ("T3", "temperature per class, 3-class CE"),
                        ("M", "3x3 matrix, 3-class CE")):
         def fit(z, lab, kind=kind):
             return fit_map(z, np.array([CLASSES.index(v) for v in lab]), kind)
-        add("calibration", name + " (CV)", softmax(cross_validated(z_ph, labels, fit)), softmax(fit(z_ph, labels)(z_fer)))
-    add("calibration", "band mean itself, grid (CV)", softmax(cross_validated(z_ph, labels, fit_band_grid)),
-        softmax(fit_band_grid(z_ph, labels)(z_fer)))
+        add("calibration", name + " (CV)", metrics.probabilities(cross_validated(z_ph, labels, fit)), metrics.probabilities(fit(z_ph, labels)(z_fer)))
+    add("calibration", "band mean itself, grid (CV)", metrics.probabilities(cross_validated(z_ph, labels, fit_band_grid)),
+        metrics.probabilities(fit_band_grid(z_ph, labels)(z_fer)))
 
     # 2. the input, through the shipped graph
     def through(**kw):
-        return softmax(graph.run(ph.faces(**kw))[1])
+        return metrics.probabilities(graph.run(ph.faces(**kw))[1])
     for scale in (0.95, 1.0, 1.15, 1.25):
         add("input", f"crop scale {scale} (shipped {ph.s['crop_scale']})", through(scale=scale))
     for shift in (-0.05, 0.05):
         add("input", f"crop shifted {shift:+.2f} of the side", through(shift=shift))
-    add("input", "histogram equalised crop", softmax(graph.run(np.stack([cv2.equalizeHist(f) for f in ph.faces()]))[1]))
+    add("input", "histogram equalised crop", metrics.probabilities(graph.run(np.stack([cv2.equalizeHist(f) for f in ph.faces()]))[1]))
     clahe = cv2.createCLAHE(2.0, (4, 4))
-    add("input", "CLAHE (clip 2, 4x4)", softmax(graph.run(np.stack([clahe.apply(f) for f in ph.faces()]))[1]))
+    add("input", "CLAHE (clip 2, 4x4)", metrics.probabilities(graph.run(np.stack([clahe.apply(f) for f in ph.faces()]))[1]))
     angles = [ph.eye_angle(i, b) for i, b in zip(ph.images, ph.boxes)]
     aligned = np.stack([ph.crop(i, b, angle=a) for i, b, a in zip(ph.images, ph.boxes, angles)])
-    add("input", "eye-aligned", softmax(graph.run(aligned)[1]),
+    add("input", "eye-aligned", metrics.probabilities(graph.run(aligned)[1]),
         note=f"two eyes found in {sum(a != 0 for a in angles)} of {len(angles)}, mean |angle| {np.mean(np.abs(angles)):.1f} deg")
     z_tta = []
     for scale in (0.95, 1.05, 1.15):
         crops = ph.faces(scale=scale)
         z_tta += [graph.run(crops)[1], graph.run(crops[:, :, ::-1].copy())[1]]
-    add("input", "mean of 3 crop scales x mirror (6 passes)", softmax(np.mean(z_tta, axis=0)), note="6 forward passes per face")
+    add("input", "mean of 3 crop scales x mirror (6 passes)", metrics.probabilities(np.mean(z_tta, axis=0)), note="6 forward passes per face")
 
     # 3. heads on the frozen backbone, trained on FER2013 training faces only
     imgs, t3, _, names = data.load_training3(args.data)

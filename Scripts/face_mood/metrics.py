@@ -98,6 +98,18 @@ def bands(score, labels):
             "confusion_rows_class_columns_band": confusion}
 
 
+def probabilities(z):
+    """Softmax of [n, 3] happy / neutral / sad logits, row by row."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def mood_score(p):
+    """The mood score P(happy) + 1/2 P(neutral) of [n, 3] happy / neutral / sad probabilities."""
+    return p[:, 0] + 0.5 * p[:, 1]
+
+
 def happy_against_sad(probabilities):
     """P(happy) / (P(happy) + P(sad)) of [n, 3] happy / neutral / sad probabilities."""
     p = np.asarray(probabilities, dtype=np.float64)

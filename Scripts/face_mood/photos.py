@@ -66,18 +66,26 @@ def square_crop(colour, cx, cy, side):
     return g
 
 
+def crop48(colour, box, s, scale=None, shift=None):
+    """The crop_size x crop_size grey crop around a face box (x, y, w, h) as mood.cpp cuts it: a square of
+    crop_scale x the box's longer side, its centre moved down by crop_shift x that side. scale and shift
+    stand in for the settings' values (levers.py measures other crops)."""
+    x, y, w, h = box
+    side = max(w, h)
+    shift = s.get("crop_shift", 0.0) if shift is None else shift
+    crop = square_crop(colour, x + w / 2, y + h / 2 + shift * side, (s["crop_scale"] if scale is None else scale) * side)
+    c = s["crop_size"]
+    if crop.shape[0] != c:
+        crop = cv2.resize(crop, (c, c), interpolation=cv2.INTER_AREA if crop.shape[0] > c else cv2.INTER_LINEAR)
+    return crop
+
+
 def face48(colour, casc, s):
     """The 48x48 grey crop of the largest face, or None when no face is found."""
     faces = detect_faces(casc, colour, s)
     if not faces:
         return None
-    x, y, w, h = max(faces, key=lambda b: b[2] * b[3])
-    side = max(w, h)
-    crop = square_crop(colour, x + w / 2, y + h / 2 + s.get("crop_shift", 0.0) * side, s["crop_scale"] * side)
-    c = s["crop_size"]
-    if crop.shape[0] != c:
-        crop = cv2.resize(crop, (c, c), interpolation=cv2.INTER_AREA if crop.shape[0] > c else cv2.INTER_LINEAR)
-    return crop
+    return crop48(colour, max(faces, key=lambda b: b[2] * b[3]), s)
 
 
 def load(root, repo):

@@ -53,10 +53,7 @@ def predict_logits3(model, imgs, batch=256):
 
 
 def score_from_logits3(z):
-    z = z - z.max(axis=1, keepdims=True)
-    p = np.exp(z)
-    p /= p.sum(axis=1, keepdims=True)
-    return p[:, 0] + 0.5 * p[:, 1]
+    return metrics.mood_score(metrics.probabilities(z))
 
 
 def evaluate(model, imgs, labels, neutral_imgs=None):
