@@ -23,7 +23,7 @@ public enum MoosicClock {
     /// whole run), else the machine's clock read at each call.
     public static func clock(_ variables: [String: String]) throws -> @Sendable () -> Date {
         guard let text = variables[variable], !text.isEmpty else { return { Date() } }
-        let fixed = try now(["MOOSIC_NOW": text])
+        let fixed = try now(variables)
         return { fixed }
     }
 }

@@ -61,7 +61,7 @@ public enum StandardPipeline {
 
     /// The user's Spotify session: offline, the fixture library (Fixtures/spotify/<user>/, a
     /// configuration error when there is none); online, the user's login (77 when there is none).
-    static func session(user: String, offline: Bool, installation: Installation) throws -> SpotifySession {
+    public static func session(user: String, offline: Bool, installation: Installation) throws -> SpotifySession {
         if offline {
             return .offline(user: user, fixtures: try installation.environment.fixtureLibraryDirectory(user: user))
         }

@@ -44,8 +44,7 @@ struct PlaylistCommand: AsyncParsableCommand {
             let store = try Store(environment: installation.environment)
             let writer: PlaylistPublishing = offline
                 ? LocalPlaylistWriter(repository: store)
-                : PlaylistWriter(session: try SpotifySession.forUser(user, environment: installation.environment,
-                                                                     configuration: installation.spotify),
+                : PlaylistWriter(session: try StandardPipeline.session(user: user, offline: false, installation: installation),
                                  repository: store)
             let result = try await writer.write(user: user, name: name, description: description,
                                                 uris: try list.map(SpotifyTrackURI.init(parsing:)))
